@@ -1,0 +1,232 @@
+import { z } from "zod";
+
+/**
+ * The world: everything the emulator knows about the emulated AWS account. A world is plain JSON so
+ * tests, benchmarks and users can write one; it is validated here and every error names the bad field.
+ */
+
+export const GEOGRAPHIES = ["us", "eu", "apac", "jp", "au", "us-gov", "global"] as const;
+export type Geography = (typeof GEOGRAPHIES)[number];
+
+const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region name such as us-east-1");
+const accountId = z.string().regex(/^\d{12}$/, "12 digits");
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO-8601 time such as 2026-01-01T00:00:00Z");
+
+export const InferenceType = z.enum(["ON_DEMAND", "INFERENCE_PROFILE", "PROVISIONED"]);
+
+/** Model access as the account sees it (the console's "Model access" page and the Marketplace). */
+export const ModelAccess = z
+  .object({
+    /** false → 403 "You don't have access to the model with the specified model ID." */
+    authorized: z.boolean().default(true),
+    /** false → 404 "Model use case details have not been submitted for this account…" */
+    useCaseSubmitted: z.boolean().default(true),
+    /** false → 403 Marketplace "Model access is denied due to IAM user or service role is not authorized…" */
+    marketplaceAgreement: z.boolean().default(true),
+    /** Regions where access is granted; omitted = every region the model exists in. */
+    regions: z.array(regionName).optional(),
+  })
+  .strict();
+
+export const FoundationModel = z
+  .object({
+    modelId: z.string().regex(/^[a-z0-9-]+\.[a-zA-Z0-9.:_-]+$/, "a foundation-model ID such as anthropic.claude-sonnet-4-6"),
+    modelName: z.string().min(1).max(40),
+    providerName: z.string().default("Anthropic"),
+    /** The `model` field Anthropic puts in responses, e.g. claude-sonnet-4-5-20250929. */
+    anthropicModel: z.string().optional(),
+    /** Regions this foundation model is hosted in (destination regions). */
+    regions: z.array(regionName).min(1),
+    inferenceTypes: z.array(InferenceType).min(1),
+    inputModalities: z.array(z.string()).default(["TEXT", "IMAGE"]),
+    outputModalities: z.array(z.string()).default(["TEXT"]),
+    lifecycle: z.enum(["ACTIVE", "LEGACY"]).default("ACTIVE"),
+    contextWindow: z.number().int().positive().default(200_000),
+    maxOutputTokens: z.number().int().positive().default(64_000),
+    /** false → any cache_control / cachePoint is refused with Bedrock's caching ValidationException. */
+    promptCaching: z.boolean().default(true),
+    access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),
+  })
+  .strict();
+
+/** A system-defined (cross-region) inference profile: `<geo>.<modelId>`. */
+export const SystemProfile = z
+  .object({
+    geo: z.enum(GEOGRAPHIES),
+    modelId: z.string(),
+    /** Regions the profile may be called from; omitted = the world's regions in that geography. */
+    sourceRegions: z.array(regionName).optional(),
+    /** Regions it routes to; omitted = the model's regions in that geography (all of them for global). */
+    destinationRegions: z.array(regionName).optional(),
+  })
+  .strict();
+
+export const ApplicationProfile = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]{12}$/, "12 lowercase letters or digits"),
+    name: z.string().min(1),
+    region: regionName,
+    /** What it copies from: a foundation-model ID or a system profile ID. */
+    copyFrom: z.string(),
+  })
+  .strict();
+
+export const PolicyStatement = z
+  .object({
+    effect: z.enum(["Allow", "Deny"]),
+    /** IAM actions, wildcards allowed: "bedrock:*", "bedrock:InvokeModel*", "sts:GetCallerIdentity". */
+    actions: z.array(z.string().min(1)).min(1),
+    /** Resource ARNs, wildcards allowed ("*", "arn:aws:bedrock:*::foundation-model/anthropic.*"). */
+    resources: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+export const AccessKey = z
+  .object({
+    accessKeyId: z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, "an access key ID starting AKIA or ASIA"),
+    secretAccessKey: z.string().min(1),
+    sessionToken: z.string().optional(),
+    /** When temporary credentials stop working (→ ExpiredTokenException). */
+    expiresAt: isoTime.optional(),
+  })
+  .strict();
+
+export const BearerKey = z
+  .object({
+    token: z.string().min(8),
+    expiresAt: isoTime.optional(),
+  })
+  .strict();
+
+export const Identity = z
+  .object({
+    name: z.string().min(1),
+    /** e.g. arn:aws:iam::123456789012:user/dev or arn:aws:sts::123456789012:assumed-role/Dev/session */
+    arn: z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:.+$/, "an IAM or STS principal ARN"),
+    userId: z.string().default("AIDAEXAMPLEUSERID"),
+    accessKeys: z.array(AccessKey).default([]),
+    bearerKeys: z.array(BearerKey).default([]),
+    /** Identity-based policy. Nothing listed → implicit deny of everything. */
+    policy: z.array(PolicyStatement).default([]),
+  })
+  .strict();
+
+// ---- Scripts: what the model answers ----
+
+export const TextBlock = z.object({ type: z.literal("text"), text: z.string() }).strict();
+export const ToolUseBlock = z
+  .object({
+    type: z.literal("tool_use"),
+    /** Optional stable id; generated (toolu_bdrk_…) when omitted. */
+    id: z.string().optional(),
+    name: z.string().min(1),
+    input: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+export const ThinkingBlock = z
+  .object({ type: z.literal("thinking"), thinking: z.string(), signature: z.string().optional() })
+  .strict();
+export const ReplyBlock = z.discriminatedUnion("type", [TextBlock, ToolUseBlock, ThinkingBlock]);
+
+export const StreamException = z.enum([
+  "internalServerException",
+  "modelStreamErrorException",
+  "validationException",
+  "throttlingException",
+  "modelTimeoutException",
+  "serviceUnavailableException",
+]);
+
+export const Fault = z.discriminatedUnion("kind", [
+  /** An HTTP error before any body: 429 ThrottlingException, 500, 503, 408, 424 … */
+  z
+    .object({
+      kind: z.literal("http"),
+      status: z.number().int().min(400).max(599),
+      /** Exception name, e.g. ThrottlingException; defaults by status. */
+      exception: z.string().optional(),
+      message: z.string().optional(),
+    })
+    .strict(),
+  /** An exception frame inside a 200 event stream, after `afterEvents` model events. */
+  z
+    .object({
+      kind: z.literal("stream-exception"),
+      exception: StreamException,
+      message: z.string().optional(),
+      afterEvents: z.number().int().min(0).default(1),
+    })
+    .strict(),
+  /** The connection is ended mid-body at this byte offset of the event stream (mid-frame if you like). */
+  z.object({ kind: z.literal("cut"), atByte: z.number().int().min(0) }).strict(),
+  /** The stream stops sending after `afterEvents` events and holds the connection open. */
+  z.object({ kind: z.literal("stall"), afterEvents: z.number().int().min(0).default(1) }).strict(),
+  /** A "proxy" re-encodes the stream: SSE text or a JSON body instead of application/vnd.amazon.eventstream. */
+  z.object({ kind: z.literal("proxy"), as: z.enum(["sse", "json"]).default("sse") }).strict(),
+]);
+
+export const Usage = z
+  .object({ inputTokens: z.number().int().min(0).optional(), outputTokens: z.number().int().min(0).optional() })
+  .strict();
+
+export const ScriptRule = z
+  .object({
+    /** Matches the requested model: the exact ID sent, or a substring of the underlying foundation-model ID. */
+    model: z.string().optional(),
+    /** Conversation turn: 1 + the number of assistant messages in the request. */
+    turn: z.number().int().min(1).optional(),
+    /** Matches when the last user message contains this text. */
+    promptIncludes: z.string().optional(),
+    /** Apply to at most this many matching requests, then fall through to later rules. */
+    times: z.number().int().min(1).optional(),
+    reply: z
+      .object({
+        content: z.array(ReplyBlock).default([]),
+        stopReason: z.enum(["end_turn", "tool_use", "max_tokens", "stop_sequence"]).optional(),
+        usage: Usage.optional(),
+      })
+      .strict()
+      .optional(),
+    fault: Fault.optional(),
+  })
+  .strict();
+
+export const Latency = z
+  .object({
+    /** Added before any response is sent, for every request (control plane and STS too). */
+    requestMs: z.number().min(0).default(0),
+    /** Added before the first model event of a runtime call. */
+    firstTokenMs: z.number().min(0).default(0),
+    /** Streaming speed; 0 = as fast as possible. */
+    tokensPerSecond: z.number().min(0).default(0),
+  })
+  .strict();
+
+export const World = z
+  .object({
+    accountId,
+    partition: z.enum(["aws", "aws-us-gov", "aws-cn"]).default("aws"),
+    /** "sigv4" verifies every request (bearer API keys too); "none" accepts anything (gateway setups). */
+    auth: z.enum(["sigv4", "none"]).default("sigv4"),
+    regions: z.array(regionName).min(1),
+    models: z.array(FoundationModel).default([]),
+    inferenceProfiles: z.array(SystemProfile).default([]),
+    applicationProfiles: z.array(ApplicationProfile).default([]),
+    identities: z.array(Identity).default([]),
+    script: z.array(ScriptRule).default([]),
+    latency: Latency.default({ requestMs: 0, firstTokenMs: 0, tokensPerSecond: 0 }),
+    /** Page size of ListInferenceProfiles when the caller gives no maxResults (small values test pagination). */
+    pageSize: z.number().int().min(1).max(1000).default(1000),
+  })
+  .strict();
+
+export type World = z.infer<typeof World>;
+export type WorldInput = z.input<typeof World>;
+export type FoundationModel = z.infer<typeof FoundationModel>;
+export type SystemProfile = z.infer<typeof SystemProfile>;
+export type ApplicationProfile = z.infer<typeof ApplicationProfile>;
+export type Identity = z.infer<typeof Identity>;
+export type PolicyStatement = z.infer<typeof PolicyStatement>;
+export type ScriptRule = z.infer<typeof ScriptRule>;
+export type ReplyBlock = z.infer<typeof ReplyBlock>;
+export type Fault = z.infer<typeof Fault>;

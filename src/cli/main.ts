@@ -1,0 +1,42 @@
+import { Command, CommanderError } from "commander";
+import { readPackageVersion } from "./version.js";
+
+/** Builds the command tree. Subcommands import their implementation lazily so start-up stays cheap. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("quarry")
+    .description("A terminal coding agent for Claude on Amazon Bedrock")
+    .version(readPackageVersion(), "-v, --version", "print the version and exit")
+    .helpOption("-h, --help", "show this help")
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("emulator")
+    .description("run the local Bedrock emulator (for tests and demos)")
+    .option("--port <port>", "port to listen on (0 picks a free one)", "4599")
+    .option("--world <file>", "world file (JSON) describing the emulated account")
+    .action(async (opts: { port: string; world?: string }) => {
+      const { runEmulatorCli } = await import("../../emulator/main.js");
+      await runEmulatorCli(["--port", opts.port, ...(opts.world ? ["--world", opts.world] : [])]);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code (0 ok, 1 runtime failure, 2 usage). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version arrive here as "errors" with exit code 0.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`quarry: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
