@@ -1,0 +1,61 @@
+/**
+ * Shapes the runtime passes between its parts. Every operation (InvokeModel, Converse, CountTokens…) is
+ * first turned into one normalised Anthropic Messages request, answered once, then rendered per operation.
+ */
+
+/** One Anthropic content block as JSON; only `type` is known for sure. */
+export type JsonBlock = { type: string } & Record<string, unknown>;
+
+export interface NormalizedMessage {
+  /** "user" or "assistant" (Claude Code also sends "system" entries; they are kept and counted). */
+  role: string;
+  /** A string `content` becomes one text block so caching and counting see one form. */
+  content: JsonBlock[];
+}
+
+/** A validated Anthropic Messages request, whichever wire format it came in. */
+export interface NormalizedRequest {
+  maxTokens: number;
+  system: JsonBlock[];
+  messages: NormalizedMessage[];
+  /** Tool definitions as Anthropic JSON (`{name, description, input_schema, cache_control?}`). */
+  tools: Record<string, unknown>[];
+  stopSequences: string[];
+}
+
+/** A block of the model's answer. */
+export type ReplyContent =
+  | { type: "text"; text: string }
+  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
+  | { type: "thinking"; thinking: string; signature: string };
+
+export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence";
+
+/** Token accounting for one call, in Anthropic's terms (input_tokens excludes cache reads and writes). */
+export interface UsageCounts {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadInputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheCreation5m: number;
+  cacheCreation1h: number;
+}
+
+/** The model's answer to one call, before it is rendered for an operation. */
+export interface Reply {
+  id: string;
+  /** The Anthropic model name put in `model`. */
+  model: string;
+  content: ReplyContent[];
+  stopReason: StopReason;
+  stopSequence: string | null;
+  usage: UsageCounts;
+}
+
+/** One model event of a stream: its name, a lazily built payload (metrics need the clock), pacing tokens. */
+export interface StreamEvent {
+  name: string;
+  payload: () => Record<string, unknown>;
+  /** Output tokens this event carries; tokensPerSecond paces on it. */
+  tokens: number;
+}
