@@ -1,0 +1,105 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import type { BedrockClient } from "@aws-sdk/client-bedrock";
+import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import type { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { AuthMode } from "./credentials.js";
+
+/** Everything needed to build AWS clients for one region. */
+export interface ClientConfig {
+  region: string;
+  auth: AuthMode;
+  /** SigV4 credentials (the cached default chain). */
+  credentials?: AwsCredentialIdentityProvider;
+  bearerToken?: string;
+  endpoints: { runtime?: string; control?: string; sts?: string };
+  /** Proxy URL for a target URL (HTTPS_PROXY / NO_PROXY semantics), or undefined for a direct connection. */
+  proxyFor?: (url: string) => string | undefined;
+  /** Socket idle timeout: a stream that sends nothing for this long is abandoned (a byte-level watchdog). */
+  idleTimeoutMs?: number;
+}
+
+const NO_AUTH_SCHEME = "smithy.api#noAuth";
+
+/**
+ * Client options shared by every AWS client Quarry builds. One HTTP/1.1 handler for all of them, so proxies,
+ * custom CAs (NODE_EXTRA_CA_CERTS) and gateways behave the same for runtime, control plane and STS
+ * (see docs/decisions/0004-http1-for-aws-clients.md). SDK retries are off: Quarry retries visibly itself.
+ */
+async function commonOptions(config: ClientConfig, endpoint: string | undefined, bearerCapable: boolean) {
+  const { NodeHttpHandler } = await import("@smithy/node-http-handler");
+  const target = endpoint ?? "https://amazonaws.com";
+  const proxy = config.proxyFor?.(target);
+  let agent: HttpAgent | HttpsAgent;
+  if (proxy) {
+    const { HttpsProxyAgent } = await import("https-proxy-agent");
+    agent = new HttpsProxyAgent(proxy, { keepAlive: true });
+  } else {
+    agent = target.startsWith("http://")
+      ? new HttpAgent({ keepAlive: true })
+      : new HttpsAgent({ keepAlive: true });
+  }
+  const requestHandler = new NodeHttpHandler({
+    httpAgent: agent as HttpAgent,
+    httpsAgent: agent as HttpsAgent,
+    connectionTimeout: 10_000,
+    requestTimeout: config.idleTimeoutMs ?? 120_000,
+  });
+  const options: Record<string, unknown> = {
+    region: config.region,
+    maxAttempts: 1,
+    requestHandler,
+    ...(endpoint ? { endpoint } : {}),
+  };
+  if (config.auth.kind === "bearer" && bearerCapable) {
+    options.token = { token: config.bearerToken ?? "" };
+    options.authSchemePreference = ["httpBearerAuth"];
+  } else if (config.auth.kind === "none") {
+    const { NoAuthSigner } = await import("@smithy/core");
+    options.httpAuthSchemeProvider = async () => [{ schemeId: NO_AUTH_SCHEME }];
+    options.httpAuthSchemes = [
+      { schemeId: NO_AUTH_SCHEME, identityProvider: () => async () => ({}), signer: new NoAuthSigner() },
+    ];
+  } else {
+    options.credentials = config.credentials;
+  }
+  return options;
+}
+
+/** The Bedrock runtime client (InvokeModel*, Converse*, CountTokens). */
+export async function createRuntimeClient(config: ClientConfig): Promise<BedrockRuntimeClient> {
+  const { BedrockRuntimeClient } = await import("@aws-sdk/client-bedrock-runtime");
+  return new BedrockRuntimeClient(await commonOptions(config, config.endpoints.runtime, true));
+}
+
+/** The Bedrock control-plane client (model and inference-profile listings, availability). */
+export async function createControlClient(config: ClientConfig): Promise<BedrockClient> {
+  const { BedrockClient } = await import("@aws-sdk/client-bedrock");
+  return new BedrockClient(await commonOptions(config, config.endpoints.control, true));
+}
+
+/** STS, for GetCallerIdentity. Bearer keys do not apply to STS; it needs AWS credentials. */
+export async function createStsClient(config: ClientConfig): Promise<STSClient> {
+  const { STSClient } = await import("@aws-sdk/client-sts");
+  return new STSClient(await commonOptions(config, config.endpoints.sts, false));
+}
+
+/**
+ * Endpoint overrides as the AWS CLI applies them: service-specific AWS_ENDPOINT_URL_* first, then
+ * AWS_ENDPOINT_URL, all off when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true. ANTHROPIC_BEDROCK_BASE_URL
+ * (Claude Code's variable) serves runtime and control plane alike, as it does in Claude Code.
+ */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv): ClientConfig["endpoints"] {
+  const configured = (name: string) =>
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? "").toLowerCase() === "true"
+      ? undefined
+      : env[name] || undefined;
+  const base = env.ANTHROPIC_BEDROCK_BASE_URL || undefined;
+  const global = configured("AWS_ENDPOINT_URL");
+  return {
+    runtime: base ?? configured("AWS_ENDPOINT_URL_BEDROCK_RUNTIME") ?? global,
+    control: base ?? configured("AWS_ENDPOINT_URL_BEDROCK") ?? global,
+    sts: configured("AWS_ENDPOINT_URL_STS") ?? global,
+  };
+}

@@ -1,0 +1,107 @@
+import type { QuarryError } from "../bedrock/errors.js";
+
+/**
+ * The provider interface the agent uses: stream a turn as typed events, a non-streaming call for side tasks,
+ * and token counting. Message shapes follow the Anthropic Messages API, which Bedrock's Invoke API carries.
+ */
+
+export interface CacheControl {
+  type: "ephemeral";
+}
+
+export interface TextBlock {
+  type: "text";
+  text: string;
+  cache_control?: CacheControl;
+}
+export interface ToolUseBlock {
+  type: "tool_use";
+  id: string;
+  name: string;
+  input: unknown;
+  cache_control?: CacheControl;
+}
+export interface ToolResultBlock {
+  type: "tool_result";
+  tool_use_id: string;
+  content: string | TextBlock[];
+  is_error?: boolean;
+  cache_control?: CacheControl;
+}
+export interface ThinkingBlock {
+  type: "thinking";
+  thinking: string;
+  signature?: string;
+}
+export interface RedactedThinkingBlock {
+  type: "redacted_thinking";
+  data: string;
+}
+export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
+
+export interface Message {
+  role: "user" | "assistant";
+  content: string | ContentBlock[];
+}
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  input_schema: Record<string, unknown>;
+}
+
+export type ModelRole = "main" | "small" | "compaction" | "title" | "subagent";
+
+export interface TurnRequest {
+  system?: string;
+  messages: Message[];
+  tools?: ToolDefinition[];
+  maxTokens?: number;
+  /** Extended thinking budget; omitted = no thinking. */
+  thinkingBudget?: number;
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+}
+
+export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal" | "pause_turn" | string;
+
+export interface AssistantMessage {
+  id: string;
+  model: string;
+  content: ContentBlock[];
+  stopReason: StopReason;
+  usage: Usage;
+}
+
+export type ProviderEvent =
+  | { type: "message_start"; id: string; model: string }
+  | { type: "text_delta"; index: number; text: string }
+  | { type: "thinking_delta"; index: number; thinking: string }
+  | { type: "tool_use_start"; index: number; id: string; name: string }
+  | { type: "tool_input_delta"; index: number; partialJson: string }
+  | { type: "block_stop"; index: number; block: ContentBlock }
+  /** The attempt failed and will be retried from scratch: consumers drop what this attempt streamed so far. */
+  | { type: "retry"; attempt: number; delayMs: number; error: QuarryError }
+  /** Something the user should know once (caching turned off, an ID rewritten, a side model fallback). */
+  | { type: "notice"; message: string }
+  | { type: "message_stop"; message: AssistantMessage };
+
+export interface CallOptions {
+  role?: ModelRole;
+}
+
+export interface ModelProvider {
+  /** Streams one model turn. Throws a QuarryError when it cannot complete after its retries. */
+  streamTurn(request: TurnRequest, options?: CallOptions): AsyncIterable<ProviderEvent>;
+  /** A non-streaming call (side tasks: titles, summaries). */
+  complete(request: TurnRequest, options?: CallOptions): Promise<AssistantMessage>;
+  /** Counts the input tokens of a request (falls back to an estimate where counting is unavailable). */
+  countTokens(request: TurnRequest, options?: CallOptions): Promise<number>;
+}

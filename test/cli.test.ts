@@ -1,0 +1,37 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const BIN = new URL("../bin/quarry.js", import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+
+describe("quarry binary", () => {
+  it("prints the package version with --version", async () => {
+    const { stdout } = await run(process.execPath, [BIN, "--version"]);
+    expect(stdout.trim()).toBe(pkg.version);
+  });
+
+  it("prints usage with --help and exits 0", async () => {
+    const { stdout } = await run(process.execPath, [BIN, "--help"]);
+    expect(stdout).toContain("Usage: quarry");
+    expect(stdout).toContain("emulator");
+  });
+
+  it("exits 2 with a message on an unknown option", async () => {
+    const err = await run(process.execPath, [BIN, "--no-such-flag"]).catch((e: { code: number; stderr: string }) => e);
+    expect((err as { code: number }).code).toBe(2);
+    expect((err as { stderr: string }).stderr).toContain("unknown option '--no-such-flag'");
+  });
+
+  it("does not load the AWS SDK to print its version", async () => {
+    // Start-up must stay near bare Node: record every module --version resolves.
+    const tracer = new URL("./support/trace-imports.mjs", import.meta.url).pathname;
+    const { stdout, stderr } = await run(process.execPath, ["--import", tracer, BIN, "--version"]);
+    expect(stdout.trim()).toBe(pkg.version);
+    expect(stderr).toContain("commander");
+    expect(stderr).not.toContain("@aws-sdk");
+    expect(stderr).not.toContain("@smithy");
+  });
+});
