@@ -31,7 +31,7 @@ export function createResponseWriter(res: NodeResponse, onStatus: (status: numbe
       onStatus(status);
       res.writeHead(status, headOf(headers));
       // Send the head now: clients wait for it before reading frames, and latency tests time from here.
-      res.flushHeaders?.();
+      if ("flushHeaders" in res) res.flushHeaders();
     },
     write(chunk) {
       if (closed) return Promise.resolve();

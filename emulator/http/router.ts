@@ -56,7 +56,7 @@ export class EmulatorApp {
         entry.service = "sts";
         const auth = await this.authenticate(req, "sts", entry);
         const ctx = this.context(requestId, auth, req, entry);
-        const out = handleSts(req, ctx);
+        const out = handleSts(req, ctx, this.index);
         if (!out) throw new BedrockError(400, "InvalidAction", "Could not find operation for this request.");
         entry.operation = "GetCallerIdentity";
         res.send(out.status, { "x-amzn-requestid": requestId, ...out.headers }, out.body);

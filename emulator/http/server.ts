@@ -89,7 +89,9 @@ function sniffProtocol(socket: Socket, decide: (isH2: boolean) => void): void {
     socket.pause();
     socket.unshift(seen);
     decide(prefixMatches);
-    socket.resume();
+    // HTTP/2 takes over the socket's handle and drains the unshifted bytes itself; resuming the JS stream
+    // as well would let those bytes flow to no listener (the session then sees a broken preface: GOAWAY 2).
+    if (!prefixMatches) socket.resume();
   };
   socket.on("data", onData);
 }

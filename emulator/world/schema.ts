@@ -10,7 +10,9 @@ export type Geography = (typeof GEOGRAPHIES)[number];
 
 const regionName = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "an AWS region name such as us-east-1");
 const accountId = z.string().regex(/^\d{12}$/, "12 digits");
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "an ISO-8601 time such as 2026-01-01T00:00:00Z");
+const isoTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), "an ISO-8601 time such as 2026-01-01T00:00:00Z");
 
 export const InferenceType = z.enum(["ON_DEMAND", "INFERENCE_PROFILE", "PROVISIONED"]);
 
@@ -30,7 +32,9 @@ export const ModelAccess = z
 
 export const FoundationModel = z
   .object({
-    modelId: z.string().regex(/^[a-z0-9-]+\.[a-zA-Z0-9.:_-]+$/, "a foundation-model ID such as anthropic.claude-sonnet-4-6"),
+    modelId: z
+      .string()
+      .regex(/^[a-z0-9-]+\.[a-zA-Z0-9.:_-]+$/, "a foundation-model ID such as anthropic.claude-sonnet-4-6"),
     modelName: z.string().min(1).max(40),
     providerName: z.string().default("Anthropic"),
     /** The `model` field Anthropic puts in responses, e.g. claude-sonnet-4-5-20250929. */
@@ -166,7 +170,10 @@ export const Fault = z.discriminatedUnion("kind", [
 ]);
 
 export const Usage = z
-  .object({ inputTokens: z.number().int().min(0).optional(), outputTokens: z.number().int().min(0).optional() })
+  .object({
+    inputTokens: z.number().int().min(0).optional(),
+    outputTokens: z.number().int().min(0).optional(),
+  })
   .strict();
 
 export const ScriptRule = z
