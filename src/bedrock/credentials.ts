@@ -114,9 +114,12 @@ export class CredentialCache {
     } catch (err) {
       const classified = classifyBedrockError(err, this.options.context);
       if (classified.kind === "expired-credentials" && (await this.tryAuthRefresh())) {
-        const creds = await this.options.load();
-        this.cached = creds;
-        return creds;
+        try {
+          this.cached = await this.options.load();
+          return this.cached;
+        } catch (again) {
+          throw classifyBedrockError(again, this.options.context);
+        }
       }
       throw classified;
     }
