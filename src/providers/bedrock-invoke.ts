@@ -44,6 +44,8 @@ export interface BedrockInvokeOptions {
   retry?: RetryPolicy;
   credentials?: CredentialCache;
   random?: () => number;
+  /** Receives notices from non-streaming calls (streaming calls yield them as events). */
+  onNotice?: (message: string) => void;
 }
 
 const EVENT_STREAM = "application/vnd.amazon.eventstream";
@@ -112,6 +114,7 @@ export class BedrockInvokeProvider implements ModelProvider {
         return await this.invokeOnce(route, request);
       } catch (err) {
         const decision = await this.onFailure(err, route, role, attempt, started, request.signal);
+        for (const event of decision.events) if (event.type === "notice") this.options.onNotice?.(event.message);
         if (decision.resetAttempts) attempt = 0;
       }
     }

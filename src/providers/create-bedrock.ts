@@ -1,0 +1,61 @@
+import type { BedrockConnection } from "../bedrock/connection.js";
+import { QuarryError } from "../bedrock/errors.js";
+import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
+import { BedrockInvokeProvider, type ModelRoute } from "./bedrock-invoke.js";
+import type { RetryPolicy } from "./retry.js";
+
+/** The provider a session uses, with what each role resolved to and anything the user should be told. */
+export interface BedrockSession {
+  provider: BedrockInvokeProvider;
+  main: ResolvedModel;
+  /** Undefined when the side model could not be resolved and side tasks use the main model. */
+  side: ResolvedModel | undefined;
+  /** Warnings to show once at start (e.g. the side model fell back to the main model). */
+  warnings: string[];
+}
+
+/** Turns a resolved model into a callable route (client for its region, limits, caching support). */
+export async function routeFor(connection: BedrockConnection, role: ModelRole, resolved: ResolvedModel): Promise<ModelRoute> {
+  const caps = resolved.capabilities;
+  const maxOut = connection.settings.maxOutputTokens?.value ?? Math.min(caps.maxOutputDefault, 32_000);
+  return {
+    sendId: resolved.sendId,
+    foundationModelId: resolved.foundationModelId ?? resolved.sendId,
+    region: resolved.region,
+    client: await connection.runtime(resolved.region),
+    defaultMaxTokens: maxOut,
+    promptCaching: caps.promptCaching,
+    betas: resolved.oneMillionContext ? ["context-1m-2025-08-07"] : undefined,
+    context: connection.failureContext(role, resolved),
+  };
+}
+
+/**
+ * Resolves the main and side models and builds the Bedrock Invoke provider. The main model must resolve; a
+ * side model that cannot be resolved only produces a warning, and side tasks use the main model.
+ */
+export async function createBedrockSession(
+  connection: BedrockConnection,
+  options: { retry?: RetryPolicy; onNotice?: (message: string) => void } = {},
+): Promise<BedrockSession> {
+  const main = await connection.resolve("main");
+  const warnings: string[] = [];
+  let side: ResolvedModel | undefined;
+  try {
+    side = await connection.resolve("small");
+  } catch (err) {
+    if (!(err instanceof QuarryError)) throw err;
+    warnings.push(
+      `Side-task model ${err.model ?? ""} cannot be used in ${err.region ?? connection.region.region}: ${err.explanation} Side tasks will use the main model ${main.sendId}. Fix: ${err.fix}`,
+    );
+  }
+  const provider = new BedrockInvokeProvider({
+    main: await routeFor(connection, "main", main),
+    side: side ? await routeFor(connection, "small", side) : undefined,
+    caching: !connection.settings.disablePromptCaching.value,
+    credentials: connection.credentials,
+    retry: options.retry,
+    onNotice: options.onNotice,
+  });
+  return { provider, main, side, warnings };
+}
