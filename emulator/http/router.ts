@@ -126,8 +126,10 @@ export class EmulatorApp {
     service: "bedrock" | "sts",
     entry: RequestLogEntry,
   ): Promise<AuthResult> {
+    // Record the scheme the client attempted even when authentication then fails.
+    const header = req.headers.authorization ?? "";
+    entry.authScheme = this.world.auth === "none" ? "none" : /^Bearer\s/i.test(header) ? "bearer" : "sigv4";
     const auth = await authenticate(req, this.world, service);
-    entry.authScheme = auth.scheme;
     entry.identity = auth.identity?.name;
     return auth;
   }
