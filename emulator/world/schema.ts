@@ -237,3 +237,4 @@ export type PolicyStatement = z.infer<typeof PolicyStatement>;
 export type ScriptRule = z.infer<typeof ScriptRule>;
 export type ReplyBlock = z.infer<typeof ReplyBlock>;
 export type Fault = z.infer<typeof Fault>;
+export type FaultInput = z.input<typeof Fault>;

@@ -1,3 +1,5 @@
+import { defaultGeoForRegion } from "./geography.js";
+
 /**
  * The error taxonomy: every failure talking to Bedrock becomes a QuarryError that says what happened, for which
  * model / region / identity, and the exact next step. Matchers use Bedrock's exact texts (FIELD-REPORT §3,
@@ -223,7 +225,7 @@ export function classifyBedrockError(err: unknown, ctx: FailureContext = {}): Qu
   const onDemand = ON_DEMAND.exec(raw);
   if (onDemand) {
     const id = onDemand.groups!.id!;
-    const suggestion = ctx.suggestedModel ?? `${geoPrefixFor(ctx.region)}.${id}`;
+    const suggestion = ctx.suggestedModel ?? `${(ctx.region ? defaultGeoForRegion(ctx.region) : "us")}.${id}`;
     return build(
       "needs-inference-profile",
       `${id} can only be called through an inference profile in ${region}, not by its bare model ID.`,
@@ -268,7 +270,7 @@ export function classifyBedrockError(err: unknown, ctx: FailureContext = {}): Qu
   }
   if (/The provided model identifier is invalid/i.test(raw)) {
     const geo = ctx.model ? /^(us|eu|apac|jp|au|us-gov|global)\./.exec(ctx.model)?.[1] : undefined;
-    const expected = geoPrefixFor(ctx.region);
+    const expected = (ctx.region ? defaultGeoForRegion(ctx.region) : "us");
     if (geo && geo !== "global" && ctx.region && geo !== expected) {
       const suggestion = ctx.suggestedModel ?? `${expected}.${ctx.model!.slice(geo.length + 1)}`;
       return build(
@@ -422,16 +424,6 @@ function refreshFix(ctx: FailureContext): string {
     return `Quarry ran awsAuthRefresh (\`${ctx.authRefreshCommand}\`) and it did not help; run it yourself and check its output.`;
   if (ctx.awsProfile) return `aws sso login --profile ${ctx.awsProfile}`;
   return "Refresh your temporary credentials (e.g. `aws sso login --profile <name>` and export AWS_PROFILE=<name>, or export new AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN).";
-}
-
-/** The geography prefix a region's system inference profiles use (WIRE.md §9.2, Claude Code's table). */
-export function geoPrefixFor(region: string | undefined): string {
-  if (!region) return "us";
-  if (region.startsWith("us-gov-")) return "us-gov";
-  if (region.startsWith("us-")) return "us";
-  if (region.startsWith("eu-")) return "eu";
-  if (region.startsWith("ap-")) return "apac";
-  return "global";
 }
 
 function principalOf(raw: string): string | undefined {

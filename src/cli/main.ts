@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerDoctorCommands } from "./commands/doctor.js";
 import { readPackageVersion } from "./version.js";
 
 /** Builds the command tree. Subcommands import their implementation lazily so start-up stays cheap. */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
       await runEmulatorCli(["--port", opts.port, ...(opts.world ? ["--world", opts.world] : [])]);
     });
 
+  registerDoctorCommands(program);
   return program;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_ACCESS_KEY } from "../../emulator/index.js";
+import type { FaultInput as Fault } from "../../emulator/world/schema.js";
 import { type ErrorKind, QuarryError } from "../../src/bedrock/errors.js";
 import { collect, hello, openSession, runtimeCalls, type Scenario, startScenario, worldWith } from "./harness.js";
 
@@ -32,9 +33,10 @@ async function failingTurn(s: Scenario): Promise<QuarryError> {
   return q;
 }
 
-function scripted(fault: NonNullable<Parameters<typeof worldWith>[0]> extends never ? never : object) {
+/** A world whose every model call meets this fault. */
+function scripted(fault: Fault) {
   return worldWith((w) => {
-    w.script = [{ fault: fault as never }];
+    w.script = [{ fault }];
   });
 }
 
@@ -124,7 +126,7 @@ describe("error taxonomy against the emulator", () => {
     expect(runtimeCalls(s.emulator).map((c) => c[3])).toEqual([400, 200, 200]);
   });
 
-  const transient: [string, object, ErrorKind][] = [
+  const transient: [string, Fault, ErrorKind][] = [
     ["service unavailable (503, retries exhausted)", { kind: "http", status: 503 }, "service-unavailable"],
     ["model timeout (408)", { kind: "http", status: 408 }, "model-timeout"],
     ["in-stream modelStreamErrorException", { kind: "stream-exception", exception: "modelStreamErrorException" }, "model-error"],
@@ -140,7 +142,7 @@ describe("error taxonomy against the emulator", () => {
     });
   }
 
-  const hard: [string, object, ErrorKind, string][] = [
+  const hard: [string, Fault, ErrorKind, string][] = [
     [
       "quota exceeded",
       { kind: "http", status: 400, exception: "ServiceQuotaExceededException", message: "Too many tokens per day." },
