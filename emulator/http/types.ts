@@ -27,7 +27,10 @@ export interface ResponseWriter {
   startStream(status: number, headers: Record<string, string>): void;
   write(chunk: Buffer | string): Promise<void>;
   end(): void;
-  /** Drops the connection abruptly (HTTP/1.1: destroys the socket; HTTP/2: resets the stream). */
+  /**
+   * Ends the body where it stands, cleanly (final chunk / END_STREAM). A clean end mid-frame is what makes the
+   * SDK's decoder report "Truncated event message received."; a socket reset would surface as "aborted".
+   */
   cut(): void;
   /** True once the client has gone away. */
   readonly closed: boolean;

@@ -82,11 +82,16 @@ export function validateAnthropicBody(json: unknown): NormalizedRequest {
   if ("max_tokens" in body) {
     const v = body.max_tokens;
     expectType("#/max_tokens", v, "Integer", Number.isInteger(v), violations);
-    if (Number.isInteger(v) && (v as number) < 1) violations.push(`#/max_tokens: ${v} is not greater or equal to 1`);
+    if (Number.isInteger(v) && (v as number) < 1)
+      violations.push(`#/max_tokens: ${v} is not greater or equal to 1`);
   }
   if ("messages" in body) {
     expectType("#/messages", body.messages, "JSONArray", Array.isArray(body.messages), violations);
-    if (Array.isArray(body.messages)) body.messages.forEach((m, i) => checkMessage(m, i, violations));
+    if (Array.isArray(body.messages)) {
+      body.messages.forEach((m, i) => {
+        checkMessage(m, i, violations);
+      });
+    }
   }
   if ("system" in body) {
     const v = body.system;
@@ -96,7 +101,13 @@ export function validateAnthropicBody(json: unknown): NormalizedRequest {
   }
   if ("tools" in body) expectType("#/tools", body.tools, "JSONArray", Array.isArray(body.tools), violations);
   if ("stop_sequences" in body) {
-    expectType("#/stop_sequences", body.stop_sequences, "JSONArray", Array.isArray(body.stop_sequences), violations);
+    expectType(
+      "#/stop_sequences",
+      body.stop_sequences,
+      "JSONArray",
+      Array.isArray(body.stop_sequences),
+      violations,
+    );
   }
   if (violations.length > 0) throw malformed(violations);
 

@@ -49,7 +49,8 @@ function toolResultTokens(content: unknown): number {
   if (!Array.isArray(content)) return 0;
   let sum = 0;
   for (const part of content) {
-    if (part && typeof part === "object" && typeof (part as JsonBlock).type === "string") sum += blockTokens(part as JsonBlock);
+    if (part && typeof part === "object" && typeof (part as JsonBlock).type === "string")
+      sum += blockTokens(part as JsonBlock);
   }
   return sum;
 }

@@ -59,3 +59,12 @@ export interface StreamEvent {
   /** Output tokens this event carries; tokensPerSecond paces on it. */
   tokens: number;
 }
+
+/** Clock readings a stream needs for Bedrock's latency metrics. */
+export interface StreamTiming {
+  /** When the call started (ms since epoch). */
+  startedAt: number;
+  /** When the first model event was written; set by the stream writer. */
+  firstEventAt: number | undefined;
+  now: () => number;
+}

@@ -1,0 +1,122 @@
+import type {
+  CallContext,
+  EmulatorRequest,
+  InvocationTarget,
+  ResponseWriter,
+  RuntimeOperation,
+} from "../http/types.js";
+import type { World } from "../world/schema.js";
+import { parseJsonBody, validateAnthropicBody } from "./anthropic-body.js";
+import { PromptCache } from "./caching.js";
+import { respondConverse, respondConverseStream } from "./converse.js";
+import { converseToNormalized } from "./converse-request.js";
+import { countTokens } from "./count-tokens.js";
+import { buildOutcome, conversationTurn, Script } from "./engine.js";
+import { httpFaultError, streamExceptionAsHttpError } from "./faults.js";
+import { respondInvoke, respondInvokeStream } from "./invoke.js";
+import { checkModelLimits } from "./limits.js";
+import type { PreparedTurn } from "./turn.js";
+
+/** Knobs for tests: the clock (cache expiry, latency metrics) and Anthropic's minimum cacheable prefix. */
+export interface RuntimeEngineOptions {
+  now?: () => number;
+  cacheMinTokens?: number;
+}
+
+/**
+ * The model side of the emulator: answers runtime calls whose auth, model resolution, IAM and model access the
+ * spine already checked. Holds state that spans calls: script-rule use counters and the prompt cache.
+ * Errors thrown before anything is written are BedrockErrors the spine renders; after a stream has started,
+ * errors travel in-stream.
+ */
+export class RuntimeEngine {
+  private readonly script: Script;
+  private readonly cache: PromptCache;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly world: World,
+    options: RuntimeEngineOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.script = new Script(() => this.world.script);
+    this.cache = new PromptCache(this.now, options.cacheMinTokens ?? 0);
+  }
+
+  /** Forgets script counters and cached prefixes (e.g. between scenarios on one emulator). */
+  reset(): void {
+    this.script.reset();
+    this.cache.clear();
+  }
+
+  /** Serves one runtime call whose auth, model resolution, IAM and model access the spine already checked. */
+  async handle(
+    op: RuntimeOperation,
+    target: InvocationTarget,
+    req: EmulatorRequest,
+    ctx: CallContext,
+    res: ResponseWriter,
+  ): Promise<void> {
+    const startedAt = this.now();
+    if (op === "count-tokens") {
+      const inputTokens = countTokens(target, req.body);
+      ctx.note("inputTokens", inputTokens);
+      res.send(
+        200,
+        { "content-type": "application/json", "x-amzn-requestid": ctx.requestId },
+        JSON.stringify({ inputTokens }),
+      );
+      return;
+    }
+
+    const converse = op === "converse" || op === "converse-stream";
+    const body = parseJsonBody(req.body);
+    const request = converse
+      ? converseToNormalized(body, target.model.maxOutputTokens)
+      : validateAnthropicBody(body);
+    const totalInput = checkModelLimits(request, target.model);
+    ctx.note("turn", conversationTurn(request));
+
+    const selection = this.script.select(target, request);
+    const fault = selection?.rule.fault;
+    if (selection) ctx.note("scriptRule", selection.index);
+    if (fault) ctx.note("fault", fault);
+    const streaming = op === "invoke-with-response-stream" || op === "converse-stream";
+    // Failures before the model runs: nothing is cached and nothing is written.
+    if (fault?.kind === "http") throw httpFaultError(fault, target);
+    if (fault?.kind === "stream-exception" && !streaming) throw streamExceptionAsHttpError(fault, target);
+
+    const cache = this.cache.account(target.model.modelId, request, totalInput);
+    const { reply } = buildOutcome({
+      target,
+      req: request,
+      selection,
+      cache,
+      toolIdStyle: converse ? "converse" : "anthropic",
+    });
+    ctx.note("usage", reply.usage);
+    ctx.note("stopReason", reply.stopReason);
+
+    const turn: PreparedTurn = {
+      reply,
+      fault,
+      target,
+      requestId: ctx.requestId,
+      latency: {
+        firstTokenMs: this.world.latency.firstTokenMs,
+        tokensPerSecond: this.world.latency.tokensPerSecond,
+      },
+      timing: { startedAt, firstEventAt: undefined, now: this.now },
+    };
+    switch (op) {
+      case "invoke":
+        return respondInvoke(turn, res);
+      case "invoke-with-response-stream":
+        return respondInvokeStream(turn, res);
+      case "converse":
+        return respondConverse(turn, res);
+      case "converse-stream":
+        return respondConverseStream(turn, res);
+    }
+  }
+}
