@@ -126,7 +126,8 @@ function convertMessages(messages: unknown): NormalizedMessage[] {
     }
     return { role: message.role, content: convertList(message.content, contentBlock) };
   });
-  if (out.length > 0 && out[0]!.role !== "user") {
+  // An empty conversation is refused the same way (seen in the field: a system prompt sent alone).
+  if (out.length === 0 || out[0]!.role !== "user") {
     throw validation(
       "A conversation must start with a user message. Try again with a conversation that starts with a user message.",
     );

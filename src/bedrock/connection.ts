@@ -5,7 +5,7 @@ import type { BedrockClient } from "@aws-sdk/client-bedrock";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { Settings } from "../config/index.js";
-import { describeSource } from "../config/index.js";
+import { catalogOverrideValues, describeSource } from "../config/index.js";
 import { type AwsProfileInfo, readAwsProfile } from "./aws-config.js";
 import { type ClientConfig, createControlClient, createRuntimeClient, createStsClient, endpointsFromEnv } from "./clients.js";
 import { type AuthMode, CredentialCache, chooseAuthMode, defaultChainProvider } from "./credentials.js";
@@ -122,7 +122,7 @@ export class BedrockConnection {
             sonnet: s.modelPins.sonnet?.value,
             haiku: s.modelPins.haiku?.value,
           },
-          overrides: s.catalogOverrides as never,
+          overrides: catalogOverrideValues(s),
         },
         {
           listSystemProfiles: (region) => this.profileCache.listSystemProfiles(region),

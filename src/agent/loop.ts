@@ -1,0 +1,311 @@
+import type { ModelPrice } from "../bedrock/catalog.js";
+import { QuarryError } from "../bedrock/errors.js";
+import type {
+  AssistantMessage,
+  ContentBlock,
+  Message,
+  ModelProvider,
+  ToolDefinition,
+  ToolResultBlock,
+  ToolUseBlock,
+  Usage,
+} from "../providers/types.js";
+import { compactConversation, shouldCompact } from "./compaction.js";
+import { costOf } from "./cost.js";
+import { type AgentEvent, addUsage, type DoneReason, ZERO_USAGE } from "./events.js";
+
+/** What the loop needs from a tool; structurally the same as src/tools' Tool. */
+export interface AgentTool {
+  name: string;
+  readOnly: boolean;
+  inputSchema: { safeParse(input: unknown): { success: boolean; data?: unknown } };
+  permissionTarget(input: never): unknown;
+  summarize(input: never): string;
+}
+
+export interface PermissionDecision {
+  behavior: "allow" | "deny" | "ask";
+  reason: string;
+}
+
+/** One tool call awaiting a decision, as shown to whoever is asked. */
+export interface PermissionQuestion {
+  id: string;
+  tool: string;
+  summary: string;
+  input: unknown;
+  reason: string;
+}
+
+export interface ToolRunResult {
+  content: string;
+  isError?: boolean;
+  display?: unknown;
+}
+
+export interface AgentOptions {
+  provider: ModelProvider;
+  tools: AgentTool[];
+  definitions: ToolDefinition[];
+  /** Parses and runs one call; invalid input or unknown tools come back as isError results, never throws. */
+  runTool(name: string, input: unknown, signal: AbortSignal): Promise<ToolRunResult>;
+  decide(tool: AgentTool, input: unknown): PermissionDecision;
+  /** Interactive sessions ask the user; print mode resolves "ask" to a denial the model is told about. */
+  ask(question: PermissionQuestion, decision: PermissionDecision): Promise<{ behavior: "allow" | "deny"; reason: string }>;
+  system: string;
+  maxTurns: number;
+  contextWindow: number;
+  modelName: string;
+  price?: ModelPrice;
+  /** Called for every conversation message and notable event, in order; a transcript store writes them. */
+  record?(event: Record<string, unknown>): void;
+  history?: Message[];
+  signal?: AbortSignal;
+  /** Ask the side model for a session title after the first turn. */
+  wantTitle?: boolean;
+}
+
+/**
+ * The agent loop: stream a turn, run the tool calls it asks for (read-only ones in parallel, the rest in
+ * order), feed results back, and stop at end_turn, the turn limit, an error, or an abort. Emits events only.
+ */
+export class Agent {
+  readonly messages: Message[];
+  private usage: Usage = ZERO_USAGE;
+  private cost = 0;
+
+  constructor(private readonly o: AgentOptions) {
+    this.messages = [...(o.history ?? [])];
+  }
+
+  /** Runs one user prompt to completion, yielding events. Never throws: failures end in error + done events. */
+  async *run(prompt: string): AsyncGenerator<AgentEvent> {
+    const started = Date.now();
+    const signal = this.o.signal ?? new AbortController().signal;
+    this.push({ role: "user", content: prompt });
+    let turns = 0;
+    let reason: DoneReason = "end_turn";
+    let result = "";
+    try {
+      for (;;) {
+        if (signal.aborted) {
+          reason = "aborted";
+          break;
+        }
+        if (turns >= this.o.maxTurns) {
+          reason = "max_turns";
+          yield { type: "warning", message: `Stopped after ${this.o.maxTurns} turns (--max-turns).` };
+          break;
+        }
+        turns++;
+        yield* this.maybeCompact(signal);
+        yield { type: "turn_start", turn: turns };
+        const message = yield* this.streamTurn(signal);
+        if (!message) {
+          reason = "aborted";
+          break;
+        }
+        this.push({ role: "assistant", content: message.content });
+        const cost = costOf(message.usage, this.o.price);
+        this.usage = addUsage(this.usage, message.usage);
+        this.cost += cost;
+        yield { type: "usage", model: this.o.modelName, usage: message.usage, costUsd: cost };
+        result = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
+        const calls = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
+        if (turns === 1 && this.o.wantTitle) yield* this.makeTitle(prompt, signal);
+        if (calls.length === 0 || message.stopReason !== "tool_use") break;
+        const results = yield* this.runTools(calls, signal);
+        this.push({ role: "user", content: results });
+        if (signal.aborted) {
+          reason = "aborted";
+          break;
+        }
+      }
+    } catch (err) {
+      if (signal.aborted) {
+        reason = "aborted";
+      } else {
+        reason = "error";
+        const q = err instanceof QuarryError ? err : undefined;
+        const message = q ? q.explanation : err instanceof Error ? err.message : String(err);
+        this.record({ type: "error", kind: q?.kind ?? "internal", message, fix: q?.fix });
+        yield { type: "error", kind: q?.kind ?? "internal", message, fix: q?.fix };
+      }
+    }
+    const done: AgentEvent = {
+      type: "done",
+      reason,
+      result,
+      turns,
+      usage: this.usage,
+      costUsd: this.cost,
+      durationMs: Date.now() - started,
+    };
+    this.record({ type: "done", reason, turns, usage: this.usage, costUsd: this.cost });
+    yield done;
+  }
+
+  private push(message: Message): void {
+    this.messages.push(message);
+    this.record({ type: "message", message });
+  }
+
+  private record(event: Record<string, unknown>): void {
+    this.o.record?.(event);
+  }
+
+  /** Streams one model turn; returns undefined when aborted. Retries restart the visible text (a retry event). */
+  private async *streamTurn(signal: AbortSignal): AsyncGenerator<AgentEvent, AssistantMessage | undefined> {
+    const stream = this.o.provider.streamTurn(
+      { system: this.o.system, messages: this.messages, tools: this.o.definitions, signal },
+      { role: "main" },
+    );
+    let final: AssistantMessage | undefined;
+    for await (const e of stream) {
+      switch (e.type) {
+        case "text_delta":
+          yield { type: "text_delta", text: e.text };
+          break;
+        case "thinking_delta":
+          yield { type: "thinking_delta", text: e.thinking };
+          break;
+        case "retry":
+          this.record({ type: "retry", attempt: e.attempt, kind: e.error.kind });
+          yield { type: "retry", attempt: e.attempt, delayMs: e.delayMs, message: e.error.explanation };
+          break;
+        case "notice":
+          this.record({ type: "warning", message: e.message });
+          yield { type: "warning", message: e.message };
+          break;
+        case "message_stop":
+          final = e.message;
+          break;
+        default:
+          break;
+      }
+    }
+    return signal.aborted ? undefined : final;
+  }
+
+  /**
+   * Runs tool calls: consecutive read-only calls run in parallel, anything that writes or executes runs alone,
+   * in the model's order. Results keep the call order, as the API requires.
+   */
+  private async *runTools(calls: ToolUseBlock[], signal: AbortSignal): AsyncGenerator<AgentEvent, ToolResultBlock[]> {
+    const results: ToolResultBlock[] = [];
+    let i = 0;
+    while (i < calls.length) {
+      const batch = [calls[i]!];
+      if (this.toolFor(calls[i]!.name)?.readOnly) {
+        while (i + batch.length < calls.length && this.toolFor(calls[i + batch.length]!.name)?.readOnly) {
+          batch.push(calls[i + batch.length]!);
+        }
+      }
+      i += batch.length;
+      const approved: { call: ToolUseBlock; ok: boolean; reason: string }[] = [];
+      for (const call of batch) {
+        const tool = this.toolFor(call.name);
+        const summary = tool ? safeSummary(tool, call.input) : call.name;
+        yield { type: "tool_call", id: call.id, name: call.name, input: call.input, summary };
+        this.record({ type: "tool_call", id: call.id, name: call.name, input: call.input });
+        if (!tool || !tool.inputSchema.safeParse(call.input).success) {
+          approved.push({ call, ok: true, reason: "validation reported by the tool" });
+          continue;
+        }
+        const decision = this.o.decide(tool, call.input);
+        if (decision.behavior === "ask") {
+          yield { type: "permission_request", id: call.id, tool: call.name, summary, reason: decision.reason };
+          const answer = await this.o.ask(
+            { id: call.id, tool: call.name, summary, input: call.input, reason: decision.reason },
+            decision,
+          );
+          yield { type: "permission_decision", id: call.id, behavior: answer.behavior, reason: answer.reason };
+          this.record({ type: "permission", id: call.id, behavior: answer.behavior, reason: answer.reason });
+          approved.push({ call, ok: answer.behavior === "allow", reason: answer.reason });
+        } else {
+          if (decision.behavior === "deny") {
+            yield { type: "permission_decision", id: call.id, behavior: "deny", reason: decision.reason };
+            this.record({ type: "permission", id: call.id, behavior: "deny", reason: decision.reason });
+          }
+          approved.push({ call, ok: decision.behavior === "allow", reason: decision.reason });
+        }
+      }
+      const outcomes = await Promise.all(
+        approved.map(async ({ call, ok, reason }) => {
+          if (signal.aborted) return { content: "Cancelled by the user before it ran.", isError: true };
+          if (!ok) return { content: `Permission denied: ${reason}`, isError: true };
+          return this.o.runTool(call.name, call.input, signal);
+        }),
+      );
+      for (const [k, { call }] of approved.entries()) {
+        const out = outcomes[k]!;
+        yield {
+          type: "tool_result",
+          id: call.id,
+          name: call.name,
+          content: out.content,
+          isError: Boolean(out.isError),
+          display: out.display,
+        };
+        this.record({ type: "tool_result", id: call.id, name: call.name, isError: Boolean(out.isError) });
+        results.push({ type: "tool_result", tool_use_id: call.id, content: out.content, is_error: out.isError || undefined });
+      }
+    }
+    return results;
+  }
+
+  private toolFor(name: string): AgentTool | undefined {
+    return this.o.tools.find((t) => t.name === name);
+  }
+
+  private async *maybeCompact(signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    const estimate = await this.o.provider.countTokens({ system: this.o.system, messages: this.messages }).catch(() => 0);
+    if (!shouldCompact(estimate, this.o.contextWindow)) return;
+    try {
+      const outcome = await compactConversation(this.o.provider, this.messages, signal);
+      if (!outcome) return;
+      this.messages.splice(0, this.messages.length, ...outcome.messages);
+      this.record({ type: "compacted", messages: outcome.messages });
+      yield { type: "compacted", summaryTokens: outcome.summaryTokens, removedMessages: outcome.removed };
+    } catch (err) {
+      yield { type: "warning", message: `Could not compact the conversation: ${(err as Error).message}` };
+    }
+  }
+
+  private async *makeTitle(prompt: string, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    try {
+      const reply = await this.o.provider.complete(
+        {
+          system: "Write a title of at most 6 words for a coding session that starts with the user's request. Reply with the title only.",
+          messages: [{ role: "user", content: prompt.slice(0, 2000) }],
+          maxTokens: 30,
+          signal,
+        },
+        { role: "title" },
+      );
+      const title = textOf(reply.content).trim().split("\n")[0]?.slice(0, 80) ?? "";
+      if (title) {
+        this.record({ type: "title", title });
+        yield { type: "title", title };
+      }
+    } catch (err) {
+      // A title is a nicety: say why it is missing, never fail the turn for it.
+      const q = err instanceof QuarryError ? err.explanation : (err as Error).message;
+      yield { type: "warning", message: `No session title: ${q}` };
+    }
+  }
+}
+
+function safeSummary(tool: AgentTool, input: unknown): string {
+  try {
+    return tool.summarize(input as never);
+  } catch {
+    return tool.name;
+  }
+}
+
+/** The text of content blocks, joined. */
+export function textOf(content: ContentBlock[] | string): string {
+  if (typeof content === "string") return content;
+  return content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
+}

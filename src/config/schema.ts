@@ -1,0 +1,192 @@
+import { z } from "zod";
+import { isTruthyEnv } from "./env-names.js";
+import { Secret } from "./secret.js";
+
+/** Which API Quarry talks to. */
+export type Provider = "bedrock" | "anthropic";
+const PROVIDERS = ["bedrock", "anthropic"] as const satisfies readonly Provider[];
+
+/** Model families whose alias can be pinned to a concrete ID (Claude Code's ANTHROPIC_DEFAULT_*_MODEL). */
+export const MODEL_TIERS = ["opus", "sonnet", "haiku"] as const;
+/** One of opus / sonnet / haiku. */
+export type ModelTier = (typeof MODEL_TIERS)[number];
+
+/** Plain value types of every scalar setting; `Settings` wraps each one with its source. */
+export interface SettingValues {
+  provider: Provider;
+  region: string;
+  awsProfile: string;
+  model: string;
+  smallFastModel: string;
+  smallFastModelRegion: string;
+  disablePromptCaching: boolean;
+  bedrockBaseUrl: string;
+  bearerToken: Secret;
+  skipBedrockAuth: boolean;
+  maxOutputTokens: number;
+  maxThinkingTokens: number;
+  anthropicApiKey: Secret;
+  regionPrefix: string;
+  preferGlobalProfile: boolean;
+  awsAuthRefresh: string;
+  httpsProxy: string;
+  noProxy: string;
+  extraCaCerts: string;
+  endpointUrl: string;
+  endpointUrlBedrockRuntime: string;
+  endpointUrlBedrock: string;
+  endpointUrlSts: string;
+  ignoreConfiguredEndpointUrls: boolean;
+  awsConfigFile: string;
+  awsSharedCredentialsFile: string;
+}
+
+/** Every single-valued setting, model pins included under their dotted file key. */
+export type ScalarKey = keyof SettingValues | `modelPins.${ModelTier}`;
+
+/** How a setting's text (env, flag) or JSON (file) value is checked and converted. */
+export type ValueKind = "string" | "url" | "region" | "boolean" | "int" | "secret" | "provider";
+
+/** Where one setting can come from and what values it takes. */
+export interface SettingSpec {
+  readonly kind: ValueKind;
+  /** Env vars carrying it, highest priority first (AWS_REGION before AWS_DEFAULT_REGION). */
+  readonly env: readonly string[];
+  /** The CLI flag, when there is one. */
+  readonly flag?: string;
+  /** The top-level key with the same meaning in Claude Code's settings.json. */
+  readonly claudeKey?: string;
+  /** Smallest allowed value, for integers. */
+  readonly min?: number;
+}
+
+/** The table every layer reads through: key → env names, flag, kind. File keys are the keys themselves. */
+export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
+  // Provider env vars are not one-to-one (CLAUDE_CODE_USE_BEDROCK, ANTHROPIC_API_KEY); load.ts decides it.
+  provider: { kind: "provider", env: [], flag: "--provider" },
+  region: { kind: "region", env: ["AWS_REGION", "AWS_DEFAULT_REGION"], flag: "--region" },
+  awsProfile: { kind: "string", env: ["AWS_PROFILE"], flag: "--profile" },
+  model: { kind: "string", env: ["ANTHROPIC_MODEL"], flag: "--model", claudeKey: "model" },
+  smallFastModel: { kind: "string", env: ["ANTHROPIC_SMALL_FAST_MODEL"], flag: "--small-fast-model" },
+  smallFastModelRegion: { kind: "region", env: ["ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION"] },
+  "modelPins.opus": { kind: "string", env: ["ANTHROPIC_DEFAULT_OPUS_MODEL"] },
+  "modelPins.sonnet": { kind: "string", env: ["ANTHROPIC_DEFAULT_SONNET_MODEL"] },
+  "modelPins.haiku": { kind: "string", env: ["ANTHROPIC_DEFAULT_HAIKU_MODEL"] },
+  disablePromptCaching: { kind: "boolean", env: ["DISABLE_PROMPT_CACHING"] },
+  bedrockBaseUrl: { kind: "url", env: ["ANTHROPIC_BEDROCK_BASE_URL"] },
+  bearerToken: { kind: "secret", env: ["AWS_BEARER_TOKEN_BEDROCK"] },
+  skipBedrockAuth: { kind: "boolean", env: ["CLAUDE_CODE_SKIP_BEDROCK_AUTH"] },
+  maxOutputTokens: {
+    kind: "int",
+    env: ["CLAUDE_CODE_MAX_OUTPUT_TOKENS"],
+    flag: "--max-output-tokens",
+    min: 1,
+  },
+  // 0 is meaningful: Claude Code omits the thinking parameter on third-party providers.
+  maxThinkingTokens: { kind: "int", env: ["MAX_THINKING_TOKENS"], flag: "--max-thinking-tokens", min: 0 },
+  anthropicApiKey: { kind: "secret", env: ["ANTHROPIC_API_KEY"] },
+  regionPrefix: { kind: "string", env: ["ANTHROPIC_BEDROCK_REGION_PREFIX"] },
+  preferGlobalProfile: { kind: "boolean", env: ["QUARRY_PREFER_GLOBAL_PROFILE"] },
+  awsAuthRefresh: { kind: "string", env: [], claudeKey: "awsAuthRefresh" },
+  httpsProxy: { kind: "string", env: ["HTTPS_PROXY", "https_proxy"] },
+  noProxy: { kind: "string", env: ["NO_PROXY", "no_proxy"] },
+  extraCaCerts: { kind: "string", env: ["NODE_EXTRA_CA_CERTS"] },
+  endpointUrl: { kind: "url", env: ["AWS_ENDPOINT_URL"] },
+  endpointUrlBedrockRuntime: { kind: "url", env: ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] },
+  endpointUrlBedrock: { kind: "url", env: ["AWS_ENDPOINT_URL_BEDROCK"] },
+  endpointUrlSts: { kind: "url", env: ["AWS_ENDPOINT_URL_STS"] },
+  ignoreConfiguredEndpointUrls: { kind: "boolean", env: ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] },
+  awsConfigFile: { kind: "string", env: ["AWS_CONFIG_FILE"] },
+  awsSharedCredentialsFile: { kind: "string", env: ["AWS_SHARED_CREDENTIALS_FILE"] },
+};
+
+/** All scalar keys, in table order (the order `quarry config` lists them). */
+export const SCALAR_KEYS = Object.keys(SETTING_SPECS) as ScalarKey[];
+
+/** Result of checking one raw value; `value` is typed by the spec's kind (see SettingValues). */
+export type ParsedValue = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+const nonEmpty = z.string().trim().min(1);
+
+function fileSchema(spec: SettingSpec): z.ZodType {
+  switch (spec.kind) {
+    case "string":
+    case "region":
+      return nonEmpty;
+    case "url":
+      return nonEmpty.refine(isHttpUrl);
+    case "secret":
+      return nonEmpty.transform((text) => new Secret(text));
+    case "boolean":
+      return z.boolean();
+    case "int":
+      return z
+        .number()
+        .int()
+        .min(spec.min ?? 0)
+        .max(Number.MAX_SAFE_INTEGER);
+    case "provider":
+      return z.enum(PROVIDERS);
+  }
+}
+
+/** Checks a value from a settings file (already JSON-parsed). */
+export function parseFileValue(spec: SettingSpec, value: unknown): ParsedValue {
+  const result = fileSchema(spec).safeParse(value);
+  return result.success ? { ok: true, value: result.data } : { ok: false };
+}
+
+/** Checks a value given as text: an env var or a flag (trimmed, non-empty). */
+export function parseTextValue(spec: SettingSpec, text: string): ParsedValue {
+  switch (spec.kind) {
+    case "boolean":
+      return { ok: true, value: isTruthyEnv(text) };
+    case "int": {
+      if (!/^\d+$/.test(text)) return { ok: false };
+      return parseFileValue(spec, Number(text));
+    }
+    case "provider":
+      return parseFileValue(spec, text.toLowerCase());
+    default:
+      return parseFileValue(spec, text);
+  }
+}
+
+/** What a valid value looks like, for error messages ("a positive integer"). */
+export function expectedText(spec: SettingSpec, from: "text" | "json"): string {
+  switch (spec.kind) {
+    case "string":
+    case "secret":
+      return "a non-empty string";
+    case "region":
+      return "an AWS region name such as us-east-1";
+    case "url":
+      return "an http:// or https:// URL";
+    case "boolean":
+      return from === "json" ? "true or false" : "1/true or 0/false";
+    case "int":
+      return spec.min === 1 ? "a positive integer" : "a non-negative integer";
+    case "provider":
+      return PROVIDERS.map((p) => `"${p}"`).join(" or ");
+  }
+}
+
+// AWS region names: partition-ish prefix, optional qualifiers, a direction word, a number (us-gov-west-1).
+const REGION_SHAPE = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** A warning for a value that is valid but probably a mistake (a region that is not region-shaped). */
+export function lintValue(spec: SettingSpec, value: unknown): string | undefined {
+  if (spec.kind === "region" && typeof value === "string" && !REGION_SHAPE.test(value)) {
+    return `"${value}" does not look like an AWS region name (expected something like us-east-1)`;
+  }
+  return undefined;
+}

@@ -1,0 +1,25 @@
+import type { ModelTier, SettingValues } from "./schema.js";
+import type { Sourced } from "./sources.js";
+import type { CapabilityOverrideSources, PermissionRules } from "./structured.js";
+
+// Booleans always have a value (false by default, with source "default"); everything else may be unset.
+type Resolved<T> = [T] extends [boolean] ? Sourced<boolean> : Sourced<T> | undefined;
+
+/** Every scalar setting with the source it came from. */
+export type ScalarSettings = { readonly [K in keyof SettingValues]: Resolved<SettingValues[K]> };
+
+/** The resolved configuration: each value carries its source, so any message can say where it came from. */
+export interface Settings extends ScalarSettings {
+  /** What the opus / sonnet / haiku aliases resolve to (ANTHROPIC_DEFAULT_*_MODEL or file `modelPins`). */
+  readonly modelPins: { readonly [T in ModelTier]?: Sourced<string> };
+  /** Union of the allow and deny rules of every settings file. */
+  readonly permissions: PermissionRules;
+  /** Per model ID capability overrides from settings files; each field from the highest file setting it. */
+  readonly catalogOverrides: Readonly<Record<string, CapabilityOverrideSources>>;
+  /** Quarry's user config directory and why it is that one. */
+  readonly userConfigDir: Sourced<string>;
+  /** Settings files that were read, highest priority first (for doctor). */
+  readonly files: string[];
+  /** Non-fatal problems: unknown keys, conflicting env vars, ignored files. */
+  readonly warnings: string[];
+}
