@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 
 const entry = new URL("../dist/src/cli/main.js", import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  process.stderr.write("quarry: the build output is missing. Run `npm run build` (or `npm ci`) in the Quarry checkout.\n");
+  process.stderr.write(
+    "quarry: the build output is missing. Run `npm run build` (or `npm ci`) in the Quarry checkout.\n",
+  );
   process.exit(2);
 }
 const { main } = await import(entry.href);

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const BIN = new URL("../bin/quarry.js", import.meta.url).pathname;
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 describe("quarry binary", () => {
   it("prints the package version with --version", async () => {
@@ -20,7 +22,9 @@ describe("quarry binary", () => {
   });
 
   it("exits 2 with a message on an unknown option", async () => {
-    const err = await run(process.execPath, [BIN, "--no-such-flag"]).catch((e: { code: number; stderr: string }) => e);
+    const err = await run(process.execPath, [BIN, "--no-such-flag"]).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect((err as { code: number }).code).toBe(2);
     expect((err as { stderr: string }).stderr).toContain("unknown option '--no-such-flag'");
   });

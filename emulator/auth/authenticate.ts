@@ -44,7 +44,10 @@ export async function authenticate(
   }
   if (/^Bearer\s/i.test(header)) {
     if (expectedService === "sts") throw new BedrockError(403, "UnrecognizedClientException", INVALID_TOKEN);
-    return { scheme: "bearer", identity: authenticateBearer(header.replace(/^Bearer\s+/i, "").trim(), world, now) };
+    return {
+      scheme: "bearer",
+      identity: authenticateBearer(header.replace(/^Bearer\s+/i, "").trim(), world, now),
+    };
   }
   return authenticateSigV4(req, header, world, expectedService, now);
 }
@@ -74,7 +77,8 @@ async function authenticateSigV4(
       `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. Authorization=${header.split(" ")[0]}`,
     );
   }
-  const [, accessKeyId, scopeDate, scopeRegion, scopeService, signedHeaderList, signature] = m as unknown as string[];
+  const [, accessKeyId, scopeDate, scopeRegion, scopeService, signedHeaderList, signature] =
+    m as unknown as string[];
   const found = findAccessKey(world, accessKeyId!);
   if (!found) throw new BedrockError(403, "UnrecognizedClientException", INVALID_TOKEN);
   const { identity, key } = found;
@@ -110,7 +114,11 @@ async function authenticateSigV4(
     );
   }
   if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(scopeRegion!)) {
-    throw new BedrockError(403, "InvalidSignatureException", "Credential should be scoped to a valid region. ");
+    throw new BedrockError(
+      403,
+      "InvalidSignatureException",
+      "Credential should be scoped to a valid region. ",
+    );
   }
 
   const bodyHash = await sha256Hex(req.body);
@@ -225,5 +233,8 @@ function parseAmzDate(s: string): Date | undefined {
 }
 
 function formatAmzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }

@@ -55,20 +55,32 @@ function stsCodeFor(type: string): string {
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!);
+  return s.replace(
+    /[<>&'"]/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!,
+  );
 }
 
 /** Default exception name and message for an HTTP status, with Bedrock's texts (WIRE.md §7.2, §7.3). */
 export function defaultErrorForStatus(status: number): { type: string; message: string } {
   switch (status) {
     case 400:
-      return { type: "ValidationException", message: "Malformed input request, please reformat your input and try again." };
+      return {
+        type: "ValidationException",
+        message: "Malformed input request, please reformat your input and try again.",
+      };
     case 403:
-      return { type: "AccessDeniedException", message: "You don't have access to the model with the specified model ID." };
+      return {
+        type: "AccessDeniedException",
+        message: "You don't have access to the model with the specified model ID.",
+      };
     case 404:
       return { type: "ResourceNotFoundException", message: "The requested resource could not be found." };
     case 408:
-      return { type: "ModelTimeoutException", message: "Model has timed out in processing the request. Try your request again." };
+      return {
+        type: "ModelTimeoutException",
+        message: "Model has timed out in processing the request. Try your request again.",
+      };
     case 424:
       return { type: "ModelErrorException", message: "The model returned an error. Try your request again." };
     case 429:
@@ -77,7 +89,10 @@ export function defaultErrorForStatus(status: number): { type: string; message: 
       return { type: "ServiceUnavailableException", message: "Bedrock is unable to process your request." };
     default:
       return status >= 500
-        ? { type: "InternalServerException", message: "The server encountered an internal error while processing the request." }
+        ? {
+            type: "InternalServerException",
+            message: "The server encountered an internal error while processing the request.",
+          }
         : { type: "ValidationException", message: "The request was invalid." };
   }
 }

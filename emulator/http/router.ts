@@ -114,7 +114,9 @@ export class EmulatorApp {
     entry.modelId = modelId;
     const auth = await this.authenticate(req, "bedrock", entry);
     const ctx = this.context(entry.id, auth, req, entry);
-    const target = this.index.resolveInvocationTarget(modelId, ctx.region, { forCountTokens: route.op === "count-tokens" });
+    const target = this.index.resolveInvocationTarget(modelId, ctx.region, {
+      forCountTokens: route.op === "count-tokens",
+    });
     entry.notes.resolvedModel = target.model.modelId;
     authorizeInvocation(ctx.identity, ACTION_FOR[route.op], target);
     this.index.checkModelAccess(target, ctx.region);
@@ -134,7 +136,12 @@ export class EmulatorApp {
     return auth;
   }
 
-  private context(requestId: string, auth: AuthResult, req: EmulatorRequest, entry: RequestLogEntry): CallContext {
+  private context(
+    requestId: string,
+    auth: AuthResult,
+    req: EmulatorRequest,
+    entry: RequestLogEntry,
+  ): CallContext {
     // Signed requests carry their region in the credential scope. Bearer and unauthenticated requests do not;
     // a region-named first path segment (http://127.0.0.1:4599/eu-west-1) stands in for the regional host.
     const region = auth.scopeRegion ?? REGION_SEGMENT.exec(req.rawPath)?.[1] ?? this.world.regions[0]!;

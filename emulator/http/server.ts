@@ -45,7 +45,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const h2 = http2.createServer({}, handler);
   h2.on("sessionError", () => {});
   h1.on("clientError", (_err, socket) => {
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
   });
 
   const sockets = new Set<Socket>();

@@ -71,7 +71,12 @@ export interface InvocationTarget {
   routedModelArns: string[];
 }
 
-export type RuntimeOperation = "invoke" | "invoke-with-response-stream" | "converse" | "converse-stream" | "count-tokens";
+export type RuntimeOperation =
+  | "invoke"
+  | "invoke-with-response-stream"
+  | "converse"
+  | "converse-stream"
+  | "count-tokens";
 
 /** Everything a handler may need about the call. */
 export interface CallContext {

@@ -37,7 +37,10 @@ export async function compactConversation(
     },
     { role: "compaction" },
   );
-  const summary = reply.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("").trim();
+  const summary = reply.content
+    .flatMap((b) => (b.type === "text" ? [b.text] : []))
+    .join("")
+    .trim();
   const first = messages[cut]!;
   const firstBlocks: ContentBlock[] =
     typeof first.content === "string" ? [{ type: "text", text: first.content }] : first.content;
@@ -65,10 +68,12 @@ function lastPlainUserMessage(messages: Message[]): number | undefined {
 function renderTranscript(messages: Message[]): string {
   const lines: string[] = [];
   for (const m of messages) {
-    const blocks: ContentBlock[] = typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content;
+    const blocks: ContentBlock[] =
+      typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content;
     for (const b of blocks) {
       if (b.type === "text") lines.push(`${m.role}: ${b.text}`);
-      else if (b.type === "tool_use") lines.push(`${m.role} called ${b.name}(${JSON.stringify(b.input).slice(0, 500)})`);
+      else if (b.type === "tool_use")
+        lines.push(`${m.role} called ${b.name}(${JSON.stringify(b.input).slice(0, 500)})`);
       else if (b.type === "tool_result") {
         const text = typeof b.content === "string" ? b.content : b.content.map((c) => c.text).join("");
         lines.push(`tool result${b.is_error ? " (error)" : ""}: ${text.slice(0, 1000)}`);

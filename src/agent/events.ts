@@ -5,7 +5,14 @@ import type { Usage } from "../providers/types.js";
  * consume these events.
  */
 export type AgentEvent =
-  | { type: "session_start"; sessionId: string; model: string; sideModel?: string; region: string; cwd: string }
+  | {
+      type: "session_start";
+      sessionId: string;
+      model: string;
+      sideModel?: string;
+      region: string;
+      cwd: string;
+    }
   | { type: "turn_start"; turn: number }
   | { type: "text_delta"; text: string }
   | { type: "thinking_delta"; text: string }
@@ -20,7 +27,15 @@ export type AgentEvent =
   | { type: "title"; title: string }
   | { type: "compacted"; summaryTokens: number; removedMessages: number }
   | { type: "error"; kind: string; message: string; fix?: string }
-  | { type: "done"; reason: DoneReason; result: string; turns: number; usage: Usage; costUsd: number; durationMs: number };
+  | {
+      type: "done";
+      reason: DoneReason;
+      result: string;
+      turns: number;
+      usage: Usage;
+      costUsd: number;
+      durationMs: number;
+    };
 
 export type DoneReason = "end_turn" | "max_turns" | "error" | "aborted";
 
@@ -34,4 +49,9 @@ export function addUsage(total: Usage, u: Usage): Usage {
   };
 }
 
-export const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+export const ZERO_USAGE: Usage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreationInputTokens: 0,
+  cacheReadInputTokens: 0,
+};

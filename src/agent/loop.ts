@@ -51,7 +51,10 @@ export interface AgentOptions {
   runTool(name: string, input: unknown, signal: AbortSignal): Promise<ToolRunResult>;
   decide(tool: AgentTool, input: unknown): PermissionDecision;
   /** Interactive sessions ask the user; print mode resolves "ask" to a denial the model is told about. */
-  ask(question: PermissionQuestion, decision: PermissionDecision): Promise<{ behavior: "allow" | "deny"; reason: string }>;
+  ask(
+    question: PermissionQuestion,
+    decision: PermissionDecision,
+  ): Promise<{ behavior: "allow" | "deny"; reason: string }>;
   system: string;
   maxTurns: number;
   contextWindow: number;
@@ -191,7 +194,10 @@ export class Agent {
    * Runs tool calls: consecutive read-only calls run in parallel, anything that writes or executes runs alone,
    * in the model's order. Results keep the call order, as the API requires.
    */
-  private async *runTools(calls: ToolUseBlock[], signal: AbortSignal): AsyncGenerator<AgentEvent, ToolResultBlock[]> {
+  private async *runTools(
+    calls: ToolUseBlock[],
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent, ToolResultBlock[]> {
     const results: ToolResultBlock[] = [];
     let i = 0;
     while (i < calls.length) {
@@ -214,12 +220,23 @@ export class Agent {
         }
         const decision = this.o.decide(tool, call.input);
         if (decision.behavior === "ask") {
-          yield { type: "permission_request", id: call.id, tool: call.name, summary, reason: decision.reason };
+          yield {
+            type: "permission_request",
+            id: call.id,
+            tool: call.name,
+            summary,
+            reason: decision.reason,
+          };
           const answer = await this.o.ask(
             { id: call.id, tool: call.name, summary, input: call.input, reason: decision.reason },
             decision,
           );
-          yield { type: "permission_decision", id: call.id, behavior: answer.behavior, reason: answer.reason };
+          yield {
+            type: "permission_decision",
+            id: call.id,
+            behavior: answer.behavior,
+            reason: answer.reason,
+          };
           this.record({ type: "permission", id: call.id, behavior: answer.behavior, reason: answer.reason });
           approved.push({ call, ok: answer.behavior === "allow", reason: answer.reason });
         } else {
@@ -248,7 +265,12 @@ export class Agent {
           display: out.display,
         };
         this.record({ type: "tool_result", id: call.id, name: call.name, isError: Boolean(out.isError) });
-        results.push({ type: "tool_result", tool_use_id: call.id, content: out.content, is_error: out.isError || undefined });
+        results.push({
+          type: "tool_result",
+          tool_use_id: call.id,
+          content: out.content,
+          is_error: out.isError || undefined,
+        });
       }
     }
     return results;
@@ -259,7 +281,9 @@ export class Agent {
   }
 
   private async *maybeCompact(signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    const estimate = await this.o.provider.countTokens({ system: this.o.system, messages: this.messages }).catch(() => 0);
+    const estimate = await this.o.provider
+      .countTokens({ system: this.o.system, messages: this.messages })
+      .catch(() => 0);
     if (!shouldCompact(estimate, this.o.contextWindow)) return;
     try {
       const outcome = await compactConversation(this.o.provider, this.messages, signal);
@@ -276,7 +300,8 @@ export class Agent {
     try {
       const reply = await this.o.provider.complete(
         {
-          system: "Write a title of at most 6 words for a coding session that starts with the user's request. Reply with the title only.",
+          system:
+            "Write a title of at most 6 words for a coding session that starts with the user's request. Reply with the title only.",
           messages: [{ role: "user", content: prompt.slice(0, 2000) }],
           maxTokens: 30,
           signal,

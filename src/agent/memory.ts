@@ -17,7 +17,11 @@ export interface MemoryFile {
  * Collects memory files from the user config dir, then from the repo root down to cwd (so the most specific
  * instructions come last and win ties), the way Claude Code and AGENTS.md tools layer them.
  */
-export function loadMemoryFiles(cwd: string, repoRoot: string | undefined, userConfigDir: string | undefined): MemoryFile[] {
+export function loadMemoryFiles(
+  cwd: string,
+  repoRoot: string | undefined,
+  userConfigDir: string | undefined,
+): MemoryFile[] {
   const out: MemoryFile[] = [];
   const read = (dir: string, label: (name: string) => string) => {
     for (const name of MEMORY_FILE_NAMES) {
@@ -25,7 +29,8 @@ export function loadMemoryFiles(cwd: string, repoRoot: string | undefined, userC
       if (!existsSync(path)) continue;
       try {
         let content = readFileSync(path, "utf8");
-        if (content.length > MAX_MEMORY_BYTES) content = `${content.slice(0, MAX_MEMORY_BYTES)}\n[… truncated]`;
+        if (content.length > MAX_MEMORY_BYTES)
+          content = `${content.slice(0, MAX_MEMORY_BYTES)}\n[… truncated]`;
         out.push({ path, label: label(name), content });
       } catch {
         // An unreadable memory file is skipped, not fatal.

@@ -13,14 +13,25 @@ export interface EnvironmentFacts {
 export function environmentFacts(cwd: string, now: Date = new Date()): EnvironmentFacts {
   let git: string | undefined;
   try {
-    const branch = execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], { cwd, timeout: 2000, stdio: "pipe" })
+    const branch = execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], {
+      cwd,
+      timeout: 2000,
+      stdio: "pipe",
+    })
       .toString()
       .trim();
     const status = execFileSync("git", ["status", "--porcelain"], { cwd, timeout: 2000, stdio: "pipe" })
       .toString()
       .split("\n")
       .filter(Boolean);
-    git = `branch ${branch}; ${status.length === 0 ? "clean" : `${status.length} changed file(s): ${status.slice(0, 10).map((l) => l.slice(3)).join(", ")}${status.length > 10 ? ", …" : ""}`}`;
+    git = `branch ${branch}; ${
+      status.length === 0
+        ? "clean"
+        : `${status.length} changed file(s): ${status
+            .slice(0, 10)
+            .map((l) => l.slice(3))
+            .join(", ")}${status.length > 10 ? ", …" : ""}`
+    }`;
   } catch {
     git = undefined;
   }

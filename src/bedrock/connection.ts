@@ -7,7 +7,13 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import type { Settings } from "../config/index.js";
 import { catalogOverrideValues, describeSource } from "../config/index.js";
 import { type AwsProfileInfo, readAwsProfile } from "./aws-config.js";
-import { type ClientConfig, createControlClient, createRuntimeClient, createStsClient, endpointsFromEnv } from "./clients.js";
+import {
+  type ClientConfig,
+  createControlClient,
+  createRuntimeClient,
+  createStsClient,
+  endpointsFromEnv,
+} from "./clients.js";
 import { type AuthMode, CredentialCache, chooseAuthMode, defaultChainProvider } from "./credentials.js";
 import { type ErrorKind, type FailureContext, QuarryError } from "./errors.js";
 import { createProfileCache, type ProfileSummary } from "./profile-cache.js";
@@ -101,7 +107,8 @@ export class BedrockConnection {
     const region = s.smallFastModelRegion
       ? { region: s.smallFastModelRegion.value, source: describeSource(s.smallFastModelRegion.source) }
       : this.region;
-    if (s.smallFastModel) return { requested: s.smallFastModel.value, source: describeSource(s.smallFastModel.source), region };
+    if (s.smallFastModel)
+      return { requested: s.smallFastModel.value, source: describeSource(s.smallFastModel.source), region };
     return { requested: "haiku", source: "default", region };
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { AwsProfileInfo } from "./aws-config.js";
 import { CredentialCache, chooseAuthMode, describeCredentialSource } from "./credentials.js";
 import { QuarryError } from "./errors.js";
-import type { AwsProfileInfo } from "./aws-config.js";
 
 const profile = (config: Record<string, string> = {}, hasStaticKeys = false): AwsProfileInfo => ({
   name: "dev",
@@ -63,7 +63,8 @@ describe("CredentialCache", () => {
       },
       load: async () => {
         loads++;
-        if (refreshed === 0) throw Object.assign(new Error("Token is expired"), { name: "CredentialsProviderError" });
+        if (refreshed === 0)
+          throw Object.assign(new Error("Token is expired"), { name: "CredentialsProviderError" });
         return { accessKeyId: "AKIA1", secretAccessKey: "s" };
       },
     });
@@ -89,18 +90,29 @@ describe("CredentialCache", () => {
 
 describe("auth mode and credential source", () => {
   it("follows Claude Code's order: skip-auth, API key, AWS chain", () => {
-    expect(chooseAuthMode({ CLAUDE_CODE_SKIP_BEDROCK_AUTH: "1", AWS_BEARER_TOKEN_BEDROCK: "x" }, profile()).kind).toBe("none");
-    expect(chooseAuthMode({ CLAUDE_CODE_SKIP_BEDROCK_AUTH: "0", AWS_BEARER_TOKEN_BEDROCK: "x" }, profile()).kind).toBe("bearer");
+    expect(
+      chooseAuthMode({ CLAUDE_CODE_SKIP_BEDROCK_AUTH: "1", AWS_BEARER_TOKEN_BEDROCK: "x" }, profile()).kind,
+    ).toBe("none");
+    expect(
+      chooseAuthMode({ CLAUDE_CODE_SKIP_BEDROCK_AUTH: "0", AWS_BEARER_TOKEN_BEDROCK: "x" }, profile()).kind,
+    ).toBe("bearer");
     expect(chooseAuthMode({}, profile()).kind).toBe("sigv4");
   });
 
   it("names the link of the chain that will supply credentials, never the secret", () => {
-    const env = { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+    const env = {
+      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    };
     const text = describeCredentialSource(env, profile());
     expect(text).toBe("environment variables (AWS_ACCESS_KEY_ID …MPLE)");
     expect(text).not.toContain("wJalr");
-    expect(describeCredentialSource({}, profile({ sso_session: "corp" }))).toBe("profile dev (env AWS_PROFILE): SSO");
-    expect(describeCredentialSource({}, profile({ credential_process: "x" }))).toContain("credential_process");
+    expect(describeCredentialSource({}, profile({ sso_session: "corp" }))).toBe(
+      "profile dev (env AWS_PROFILE): SSO",
+    );
+    expect(describeCredentialSource({}, profile({ credential_process: "x" }))).toContain(
+      "credential_process",
+    );
     expect(describeCredentialSource({}, profile({}, true))).toContain("keys in /h/.aws/credentials");
   });
 });

@@ -225,7 +225,7 @@ export function classifyBedrockError(err: unknown, ctx: FailureContext = {}): Qu
   const onDemand = ON_DEMAND.exec(raw);
   if (onDemand) {
     const id = onDemand.groups!.id!;
-    const suggestion = ctx.suggestedModel ?? `${(ctx.region ? defaultGeoForRegion(ctx.region) : "us")}.${id}`;
+    const suggestion = ctx.suggestedModel ?? `${ctx.region ? defaultGeoForRegion(ctx.region) : "us"}.${id}`;
     return build(
       "needs-inference-profile",
       `${id} can only be called through an inference profile in ${region}, not by its bare model ID.`,
@@ -270,7 +270,7 @@ export function classifyBedrockError(err: unknown, ctx: FailureContext = {}): Qu
   }
   if (/The provided model identifier is invalid/i.test(raw)) {
     const geo = ctx.model ? /^(us|eu|apac|jp|au|us-gov|global)\./.exec(ctx.model)?.[1] : undefined;
-    const expected = (ctx.region ? defaultGeoForRegion(ctx.region) : "us");
+    const expected = ctx.region ? defaultGeoForRegion(ctx.region) : "us";
     if (geo && geo !== "global" && ctx.region && geo !== expected) {
       const suggestion = ctx.suggestedModel ?? `${expected}.${ctx.model!.slice(geo.length + 1)}`;
       return build(

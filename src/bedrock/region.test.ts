@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,7 +54,9 @@ describe("resolveRegion", () => {
 
   it("rejects something that is not a region code, naming its source", async () => {
     const home = homeWithConfig("");
-    const err = (await resolveRegion({ AWS_REGION: "us-east-1a" }, { home }).catch((e: unknown) => e)) as QuarryError;
+    const err = (await resolveRegion({ AWS_REGION: "us-east-1a" }, { home }).catch(
+      (e: unknown) => e,
+    )) as QuarryError;
     expect(err.explanation).toBe('"us-east-1a" (from env AWS_REGION) is not an AWS region name.');
   });
 });

@@ -26,7 +26,11 @@ export function buildInvokeBody(request: TurnRequest, options: BodyOptions): Rec
   };
   if (request.system) {
     body.system = [
-      { type: "text", text: request.system, ...(options.caching ? { cache_control: { type: "ephemeral" } } : {}) },
+      {
+        type: "text",
+        text: request.system,
+        ...(options.caching ? { cache_control: { type: "ephemeral" } } : {}),
+      },
     ];
   }
   if (request.tools?.length) {

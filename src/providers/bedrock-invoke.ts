@@ -114,7 +114,8 @@ export class BedrockInvokeProvider implements ModelProvider {
         return await this.invokeOnce(route, request);
       } catch (err) {
         const decision = await this.onFailure(err, route, role, attempt, started, request.signal);
-        for (const event of decision.events) if (event.type === "notice") this.options.onNotice?.(event.message);
+        for (const event of decision.events)
+          if (event.type === "notice") this.options.onNotice?.(event.message);
         if (decision.resetAttempts) attempt = 0;
       }
     }
@@ -214,7 +215,12 @@ export class BedrockInvokeProvider implements ModelProvider {
       const message = `Prompt caching is not available for ${route.sendId} in ${route.region}; continuing without it for this session.`;
       return { events: [{ type: "notice", message }], resetAttempts: false };
     }
-    if (role !== "main" && role !== "subagent" && route !== this.options.main && SIDE_FALLBACK_KINDS.has(error.kind)) {
+    if (
+      role !== "main" &&
+      role !== "subagent" &&
+      route !== this.options.main &&
+      SIDE_FALLBACK_KINDS.has(error.kind)
+    ) {
       this.sideFailure = error;
       const message = `Side-task model ${route.sendId} is unavailable in ${route.region}${route.context.identity ? ` for ${route.context.identity}` : ""}: ${error.explanation} Using the main model ${this.options.main.sendId} for side tasks this session. Fix: ${error.fix}`;
       return { events: [{ type: "notice", message }], resetAttempts: true };
@@ -230,7 +236,9 @@ export class BedrockInvokeProvider implements ModelProvider {
   }
 
   private classify(err: unknown, route: ModelRoute): QuarryError {
-    return err instanceof QuarryError ? err.withContext(route.context) : classifyBedrockError(err, route.context);
+    return err instanceof QuarryError
+      ? err.withContext(route.context)
+      : classifyBedrockError(err, route.context);
   }
 
   /**

@@ -15,7 +15,11 @@ export interface BedrockSession {
 }
 
 /** Turns a resolved model into a callable route (client for its region, limits, caching support). */
-export async function routeFor(connection: BedrockConnection, role: ModelRole, resolved: ResolvedModel): Promise<ModelRoute> {
+export async function routeFor(
+  connection: BedrockConnection,
+  role: ModelRole,
+  resolved: ResolvedModel,
+): Promise<ModelRoute> {
   const caps = resolved.capabilities;
   const maxOut = connection.settings.maxOutputTokens?.value ?? Math.min(caps.maxOutputDefault, 32_000);
   return {

@@ -4,7 +4,13 @@ import { backoffDelay, nextRetryDelay, type RetryPolicy } from "./retry.js";
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 5000 };
 const err = (retryable: boolean) =>
-  new QuarryError({ kind: retryable ? "throttled" : "iam-denied", rawMessage: "", explanation: "", fix: "", retryable });
+  new QuarryError({
+    kind: retryable ? "throttled" : "iam-denied",
+    rawMessage: "",
+    explanation: "",
+    fix: "",
+    retryable,
+  });
 
 describe("retry policy", () => {
   it("grows exponentially with full jitter and caps at maxDelayMs", () => {

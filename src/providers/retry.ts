@@ -21,7 +21,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * Full-jitter exponential backoff: a random delay in [0, min(max, base·2^(attempt-1))]. Jitter spreads retries
  * from many sessions hitting the same quota; `random` is injectable so tests are deterministic.
  */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }

@@ -14,7 +14,12 @@ export class StreamAssembler {
   private readonly blocks: ContentBlock[] = [];
   private readonly partialJson = new Map<number, string>();
   private stopReason = "end_turn";
-  private readonly usage: Usage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+  private readonly usage: Usage = {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationInputTokens: 0,
+    cacheReadInputTokens: 0,
+  };
   done = false;
   /** True once any content has been produced (for "was anything shown before the cut?"). */
   started = false;
@@ -34,7 +39,12 @@ export class StreamAssembler {
         const block = event.content_block ?? {};
         this.started = true;
         if (block.type === "tool_use") {
-          this.blocks[index] = { type: "tool_use", id: String(block.id), name: String(block.name), input: {} };
+          this.blocks[index] = {
+            type: "tool_use",
+            id: String(block.id),
+            name: String(block.name),
+            input: {},
+          };
           this.partialJson.set(index, "");
           return [{ type: "tool_use_start", index, id: String(block.id), name: String(block.name) }];
         }
@@ -111,8 +121,10 @@ export class StreamAssembler {
     // message_start carries input/cache counts; message_delta carries the cumulative output count.
     if (typeof u.input_tokens === "number") this.usage.inputTokens = u.input_tokens;
     if (typeof u.output_tokens === "number") this.usage.outputTokens = u.output_tokens;
-    if (typeof u.cache_creation_input_tokens === "number") this.usage.cacheCreationInputTokens = u.cache_creation_input_tokens;
-    if (typeof u.cache_read_input_tokens === "number") this.usage.cacheReadInputTokens = u.cache_read_input_tokens;
+    if (typeof u.cache_creation_input_tokens === "number")
+      this.usage.cacheCreationInputTokens = u.cache_creation_input_tokens;
+    if (typeof u.cache_read_input_tokens === "number")
+      this.usage.cacheReadInputTokens = u.cache_read_input_tokens;
   }
 }
 

@@ -70,7 +70,14 @@ export interface Usage {
   cacheReadInputTokens: number;
 }
 
-export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "refusal" | "pause_turn" | string;
+export type StopReason =
+  | "end_turn"
+  | "tool_use"
+  | "max_tokens"
+  | "stop_sequence"
+  | "refusal"
+  | "pause_turn"
+  | string;
 
 export interface AssistantMessage {
   id: string;

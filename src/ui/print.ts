@@ -34,11 +34,14 @@ export class PrintRenderer {
         this.sink.stderr.write(`quarry: retrying (attempt ${event.attempt + 1}): ${event.message}\n`);
         break;
       case "error":
-        this.sink.stderr.write(`quarry: error: ${event.message}\n${event.fix ? `  Fix: ${event.fix}\n` : ""}`);
+        this.sink.stderr.write(
+          `quarry: error: ${event.message}\n${event.fix ? `  Fix: ${event.fix}\n` : ""}`,
+        );
         break;
       case "done":
         if (this.format === "json") this.sink.stdout.write(`${JSON.stringify(this.result(event))}\n`);
-        else if (event.result) this.sink.stdout.write(event.result.endsWith("\n") ? event.result : `${event.result}\n`);
+        else if (event.result)
+          this.sink.stdout.write(event.result.endsWith("\n") ? event.result : `${event.result}\n`);
         break;
       default:
         break;
@@ -46,7 +49,12 @@ export class PrintRenderer {
   }
 
   private result(event: Extract<AgentEvent, { type: "done" }>) {
-    const subtype = event.reason === "end_turn" ? "success" : event.reason === "max_turns" ? "error_max_turns" : `error_${event.reason}`;
+    const subtype =
+      event.reason === "end_turn"
+        ? "success"
+        : event.reason === "max_turns"
+          ? "error_max_turns"
+          : `error_${event.reason}`;
     return {
       type: "result",
       subtype,

@@ -1,10 +1,6 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connectBedrock } from "../../src/bedrock/connection.js";
-import { loadSettings } from "../../src/config/index.js";
-import { createBedrockSession } from "../../src/providers/create-bedrock.js";
-import type { ProviderEvent, TurnRequest } from "../../src/providers/types.js";
 import {
   DEFAULT_ACCESS_KEY_ID,
   DEFAULT_SECRET_ACCESS_KEY,
@@ -13,6 +9,10 @@ import {
   startEmulator,
   type WorldInput,
 } from "../../emulator/index.js";
+import { connectBedrock } from "../../src/bedrock/connection.js";
+import { loadSettings } from "../../src/config/index.js";
+import { createBedrockSession } from "../../src/providers/create-bedrock.js";
+import type { ProviderEvent, TurnRequest } from "../../src/providers/types.js";
 
 /** The AWS variables a test controls; anything else from the developer's shell is removed. */
 const AWS_VARS = [
@@ -58,7 +58,10 @@ export interface Scenario {
  * env vars (endpoint overrides, region, keys). The AWS SDK's credential chain reads process.env, so the
  * variables are applied to process.env too (each test file runs in its own worker).
  */
-export async function startScenario(world: WorldInput | undefined, env: NodeJS.ProcessEnv): Promise<Scenario> {
+export async function startScenario(
+  world: WorldInput | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<Scenario> {
   const emulator = await startEmulator({ world });
   const home = mkdtempSync(join(tmpdir(), "quarry-home-"));
   const full: NodeJS.ProcessEnv = {

@@ -3,7 +3,15 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY } from "../../emulator/index.js";
 import { QuarryError } from "../../src/bedrock/errors.js";
-import { collect, hello, openSession, runtimeCalls, type Scenario, startScenario, worldWith } from "./harness.js";
+import {
+  collect,
+  hello,
+  openSession,
+  runtimeCalls,
+  type Scenario,
+  startScenario,
+  worldWith,
+} from "./harness.js";
 
 const SONNET_46_US = "us.anthropic.claude-sonnet-4-6";
 const HAIKU_45 = "anthropic.claude-haiku-4-5-20251001-v1:0";
@@ -36,7 +44,9 @@ describe("seed scenarios against the emulator", () => {
     expect(main.sendId).toBe(SONNET_46_US);
     const { text } = await collect(provider.streamTurn(hello));
     expect(text).toBe("Emulated reply from Claude Sonnet 4.6: hello");
-    expect(runtimeCalls(s.emulator)).toEqual([["invoke-with-response-stream", SONNET_46_US, "us-east-1", 200]]);
+    expect(runtimeCalls(s.emulator)).toEqual([
+      ["invoke-with-response-stream", SONNET_46_US, "us-east-1", 200],
+    ]);
   });
 
   it("Haiku not enabled while Sonnet works: one warning, side tasks move to the main model", async () => {
@@ -46,7 +56,10 @@ describe("seed scenarios against the emulator", () => {
     });
     const s = await scenario(world, { AWS_REGION: "us-east-1" });
     const { provider, notices } = await openSession(s);
-    const title = await provider.complete({ messages: [{ role: "user", content: "title please" }] }, { role: "title" });
+    const title = await provider.complete(
+      { messages: [{ role: "user", content: "title please" }] },
+      { role: "title" },
+    );
     expect(title.content[0]).toMatchObject({ type: "text" });
     await provider.complete({ messages: [{ role: "user", content: "summarise" }] }, { role: "compaction" });
     const { text } = await collect(provider.streamTurn(hello));
@@ -70,7 +83,10 @@ describe("seed scenarios against the emulator", () => {
   it("AWS_REGION unset but the profile has one: uses it and says where it came from", async () => {
     const s = await scenario(undefined, { AWS_PROFILE: "dev" });
     mkdirSync(join(s.home, ".aws"), { recursive: true });
-    writeFileSync(join(s.home, ".aws", "config"), "[default]\nregion = us-west-2\n[profile dev]\nregion = eu-west-1\n");
+    writeFileSync(
+      join(s.home, ".aws", "config"),
+      "[default]\nregion = us-west-2\n[profile dev]\nregion = eu-west-1\n",
+    );
     // With AWS_PROFILE set the SDK chain uses the profile, not env keys: give the profile its keys.
     writeFileSync(
       join(s.home, ".aws", "credentials"),
@@ -120,10 +136,14 @@ describe("seed scenarios against the emulator", () => {
     expect(main.rewrittenFrom).toBe(SONNET_45);
     await collect(provider.streamTurn(hello));
     expect(announcements.filter((a) => a.includes(`us.${SONNET_45}`))).toHaveLength(1);
-    expect(s.emulator.log.some((e) => e.path.endsWith("/inference-profiles") && e.query.includes("SYSTEM_DEFINED"))).toBe(
-      true,
-    );
-    expect(runtimeCalls(s.emulator)).toEqual([["invoke-with-response-stream", `us.${SONNET_45}`, "us-east-1", 200]]);
+    expect(
+      s.emulator.log.some(
+        (e) => e.path.endsWith("/inference-profiles") && e.query.includes("SYSTEM_DEFINED"),
+      ),
+    ).toBe(true);
+    expect(runtimeCalls(s.emulator)).toEqual([
+      ["invoke-with-response-stream", `us.${SONNET_45}`, "us-east-1", 200],
+    ]);
   });
 
   it("a bare profile-only ID without a confirmed profile is sent as is, and the error explains the fix", async () => {
@@ -170,7 +190,10 @@ describe("seed scenarios against the emulator", () => {
   });
 
   it("a wrong secret: signature mismatch explained, not retried", async () => {
-    const s = await scenario(undefined, { AWS_REGION: "us-east-1", AWS_SECRET_ACCESS_KEY: "not-the-right-secret" });
+    const s = await scenario(undefined, {
+      AWS_REGION: "us-east-1",
+      AWS_SECRET_ACCESS_KEY: "not-the-right-secret",
+    });
     const { provider } = await openSession(s);
     const err = await failure(collect(provider.streamTurn(hello)));
     expect(err.kind).toBe("signature-mismatch");

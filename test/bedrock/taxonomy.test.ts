@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SECRET_ACCESS_KEY } from "../../emulator/index.js";
 import type { FaultInput as Fault } from "../../emulator/world/schema.js";
 import { type ErrorKind, QuarryError } from "../../src/bedrock/errors.js";
-import { collect, hello, openSession, runtimeCalls, type Scenario, startScenario, worldWith } from "./harness.js";
+import {
+  collect,
+  hello,
+  openSession,
+  runtimeCalls,
+  type Scenario,
+  startScenario,
+  worldWith,
+} from "./harness.js";
 
 const SONNET_46 = "anthropic.claude-sonnet-4-6";
 const SONNET_46_US = `us.${SONNET_46}`;
@@ -58,7 +66,11 @@ describe("error taxonomy against the emulator", () => {
     const s = await scenario(
       worldWith((w) => {
         w.identities![0]!.policy = [
-          { effect: "Allow", actions: ["bedrock:InvokeModel", "bedrock:List*", "bedrock:Get*"], resources: ["*"] },
+          {
+            effect: "Allow",
+            actions: ["bedrock:InvokeModel", "bedrock:List*", "bedrock:Get*"],
+            resources: ["*"],
+          },
         ];
       }),
     );
@@ -98,7 +110,9 @@ describe("error taxonomy against the emulator", () => {
     const s = await scenario(undefined, { ANTHROPIC_MODEL: "us.anthropic.claude-sonnet-9-9" });
     const err = await failingTurn(s);
     expect(err.kind).toBe("invalid-model-id");
-    expect(err.explanation).toBe("Bedrock does not know the model ID us.anthropic.claude-sonnet-9-9 in us-east-1.");
+    expect(err.explanation).toBe(
+      "Bedrock does not know the model ID us.anthropic.claude-sonnet-9-9 in us-east-1.",
+    );
     expect(err.fix).toContain("quarry models");
     expect(err.fix).toContain("ANTHROPIC_MODEL");
   });
@@ -121,7 +135,9 @@ describe("error taxonomy against the emulator", () => {
     ]);
     const second = await collect(provider.streamTurn({ ...hello, system: "You are Quarry." }));
     expect(second.events.some((e) => e.type === "notice")).toBe(false);
-    const bodies = s.emulator.log.filter((e) => e.service === "bedrock-runtime").map((e) => JSON.stringify(e.body));
+    const bodies = s.emulator.log
+      .filter((e) => e.service === "bedrock-runtime")
+      .map((e) => JSON.stringify(e.body));
     expect(bodies.map((b) => b.includes("cache_control"))).toEqual([true, false, false]);
     expect(runtimeCalls(s.emulator).map((c) => c[3])).toEqual([400, 200, 200]);
   });
@@ -129,8 +145,16 @@ describe("error taxonomy against the emulator", () => {
   const transient: [string, Fault, ErrorKind][] = [
     ["service unavailable (503, retries exhausted)", { kind: "http", status: 503 }, "service-unavailable"],
     ["model timeout (408)", { kind: "http", status: 408 }, "model-timeout"],
-    ["in-stream modelStreamErrorException", { kind: "stream-exception", exception: "modelStreamErrorException" }, "model-error"],
-    ["in-stream throttlingException", { kind: "stream-exception", exception: "throttlingException" }, "throttled"],
+    [
+      "in-stream modelStreamErrorException",
+      { kind: "stream-exception", exception: "modelStreamErrorException" },
+      "model-error",
+    ],
+    [
+      "in-stream throttlingException",
+      { kind: "stream-exception", exception: "throttlingException" },
+      "throttled",
+    ],
   ];
   for (const [name, fault, kind] of transient) {
     it(`${name}: retried within bounds, then reported as ${kind}`, async () => {
@@ -145,13 +169,23 @@ describe("error taxonomy against the emulator", () => {
   const hard: [string, Fault, ErrorKind, string][] = [
     [
       "quota exceeded",
-      { kind: "http", status: 400, exception: "ServiceQuotaExceededException", message: "Too many tokens per day." },
+      {
+        kind: "http",
+        status: 400,
+        exception: "ServiceQuotaExceededException",
+        message: "Too many tokens per day.",
+      },
       "quota-exceeded",
       "Service Quotas",
     ],
     [
       "context too long",
-      { kind: "http", status: 400, exception: "ValidationException", message: "Input is too long for requested model." },
+      {
+        kind: "http",
+        status: 400,
+        exception: "ValidationException",
+        message: "Input is too long for requested model.",
+      },
       "context-too-long",
       "/compact",
     ],

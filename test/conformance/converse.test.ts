@@ -118,41 +118,38 @@ describe("tool use", () => {
   it.each([
     ["HTTP/2", false],
     ["HTTP/1.1", true],
-  ])(
-    "ConverseStream streams the tool call: contentBlockStart(toolUse) then partial JSON input deltas (%s)",
-    async (_n, h1) => {
-      const client = h1 ? emu.runtimeH1() : emu.runtime();
-      const out = await client.send(
-        new ConverseStreamCommand({
-          modelId: US_SONNET45,
-          messages: ask("What is the weather in Paris?"),
-          toolConfig: { tools: TOOLS },
-        }),
-      );
-      const events = await collect(out.stream);
-      const starts = events.filter((e) => e.contentBlockStart);
-      // Only the tool block gets a contentBlockStart (real Bedrock sends none for text).
-      expect(starts).toHaveLength(1);
-      const start = starts[0]!.contentBlockStart!;
-      expect(start.contentBlockIndex).toBe(1);
-      expect(start.start?.toolUse?.name).toBe("get_weather");
-      expect(start.start?.toolUse?.toolUseId).toMatch(/^tooluse_/);
-      const input = events
-        .filter((e) => e.contentBlockDelta?.contentBlockIndex === 1)
-        .map((e) => e.contentBlockDelta!.delta!.toolUse!.input)
-        .join("");
-      expect(JSON.parse(input)).toEqual({ city: "Paris", unit: "celsius", days: [1, 2] });
-      const text = events
-        .filter((e) => e.contentBlockDelta?.contentBlockIndex === 0)
-        .map((e) => e.contentBlockDelta!.delta!.text);
-      expect(text.join("")).toBe("Let me check.");
-      expect(
-        events.filter((e) => e.contentBlockStop).map((e) => e.contentBlockStop!.contentBlockIndex),
-      ).toEqual([0, 1]);
-      expect(events.map(kind).slice(-2)).toEqual(["messageStop", "metadata"]);
-      expect(events.at(-2)!.messageStop!.stopReason).toBe("tool_use");
-    },
-  );
+  ])("ConverseStream streams the tool call: contentBlockStart(toolUse) then partial JSON input deltas (%s)", async (_n, h1) => {
+    const client = h1 ? emu.runtimeH1() : emu.runtime();
+    const out = await client.send(
+      new ConverseStreamCommand({
+        modelId: US_SONNET45,
+        messages: ask("What is the weather in Paris?"),
+        toolConfig: { tools: TOOLS },
+      }),
+    );
+    const events = await collect(out.stream);
+    const starts = events.filter((e) => e.contentBlockStart);
+    // Only the tool block gets a contentBlockStart (real Bedrock sends none for text).
+    expect(starts).toHaveLength(1);
+    const start = starts[0]!.contentBlockStart!;
+    expect(start.contentBlockIndex).toBe(1);
+    expect(start.start?.toolUse?.name).toBe("get_weather");
+    expect(start.start?.toolUse?.toolUseId).toMatch(/^tooluse_/);
+    const input = events
+      .filter((e) => e.contentBlockDelta?.contentBlockIndex === 1)
+      .map((e) => e.contentBlockDelta!.delta!.toolUse!.input)
+      .join("");
+    expect(JSON.parse(input)).toEqual({ city: "Paris", unit: "celsius", days: [1, 2] });
+    const text = events
+      .filter((e) => e.contentBlockDelta?.contentBlockIndex === 0)
+      .map((e) => e.contentBlockDelta!.delta!.text);
+    expect(text.join("")).toBe("Let me check.");
+    expect(
+      events.filter((e) => e.contentBlockStop).map((e) => e.contentBlockStop!.contentBlockIndex),
+    ).toEqual([0, 1]);
+    expect(events.map(kind).slice(-2)).toEqual(["messageStop", "metadata"]);
+    expect(events.at(-2)!.messageStop!.stopReason).toBe("tool_use");
+  });
 });
 
 describe("reasoning, stop sequences and limits", () => {

@@ -95,25 +95,24 @@ const transports: {
 ];
 
 describe("HTTP faults and the AWS SDK's own retries", () => {
-  it.each(transports)(
-    "a 429 ThrottlingException once is retried by the SDK and then succeeds ($name)",
-    async (t) => {
-      const mark = emu.mark();
-      const prompt = t.httpVersion === "2.0" ? "throttle-once-h2" : "throttle-once-h1";
-      const out = await invoke(t.client(emu), prompt);
-      expect(out.$metadata.httpStatusCode).toBe(200);
-      expect(out.$metadata.attempts).toBe(2);
-      const entries = emu.since(mark);
-      expect(entries.map((e) => [e.httpVersion, e.status, e.errorType])).toEqual([
-        [t.httpVersion, 429, "ThrottlingException"],
-        [t.httpVersion, 200, undefined],
-      ]);
-      // The retry is the SDK's: same invocation id, attempt counter advanced (amz-sdk-request).
-      expect(entries[1]!.headers["amz-sdk-invocation-id"]).toBe(entries[0]!.headers["amz-sdk-invocation-id"]);
-      expect(entries[0]!.headers["amz-sdk-request"]).toMatch(/^attempt=1; max=3$/);
-      expect(entries[1]!.headers["amz-sdk-request"]).toMatch(/^attempt=2; max=3$/);
-    },
-  );
+  it.each(
+    transports,
+  )("a 429 ThrottlingException once is retried by the SDK and then succeeds ($name)", async (t) => {
+    const mark = emu.mark();
+    const prompt = t.httpVersion === "2.0" ? "throttle-once-h2" : "throttle-once-h1";
+    const out = await invoke(t.client(emu), prompt);
+    expect(out.$metadata.httpStatusCode).toBe(200);
+    expect(out.$metadata.attempts).toBe(2);
+    const entries = emu.since(mark);
+    expect(entries.map((e) => [e.httpVersion, e.status, e.errorType])).toEqual([
+      [t.httpVersion, 429, "ThrottlingException"],
+      [t.httpVersion, 200, undefined],
+    ]);
+    // The retry is the SDK's: same invocation id, attempt counter advanced (amz-sdk-request).
+    expect(entries[1]!.headers["amz-sdk-invocation-id"]).toBe(entries[0]!.headers["amz-sdk-invocation-id"]);
+    expect(entries[0]!.headers["amz-sdk-request"]).toMatch(/^attempt=1; max=3$/);
+    expect(entries[1]!.headers["amz-sdk-request"]).toMatch(/^attempt=2; max=3$/);
+  });
 
   it("a persistent 429 exhausts the SDK's attempts and surfaces ThrottlingException with Bedrock's text", async () => {
     const mark = emu.mark();
@@ -190,18 +189,17 @@ describe("HTTP faults and the AWS SDK's own retries", () => {
 });
 
 describe("exception frames inside a 200 event stream", () => {
-  it.each(transports)(
-    "throttlingException after two events is thrown as ThrottlingException from the for-await ($name)",
-    async (t) => {
-      const seen: string[] = [];
-      const err = await caught(() => drainStream(t.client(emu), "in-stream-throttle", seen));
-      expect(err.name).toBe("ThrottlingException");
-      expect(err.message).toBe("Too many tokens, please wait before trying again.");
-      // The error came from the body after the SDK had resolved send(): events arrived first.
-      expect(seen).toEqual(["message_start", "content_block_start"]);
-      expect(emu.last().status).toBe(200);
-    },
-  );
+  it.each(
+    transports,
+  )("throttlingException after two events is thrown as ThrottlingException from the for-await ($name)", async (t) => {
+    const seen: string[] = [];
+    const err = await caught(() => drainStream(t.client(emu), "in-stream-throttle", seen));
+    expect(err.name).toBe("ThrottlingException");
+    expect(err.message).toBe("Too many tokens, please wait before trying again.");
+    // The error came from the body after the SDK had resolved send(): events arrived first.
+    expect(seen).toEqual(["message_start", "content_block_start"]);
+    expect(emu.last().status).toBe(200);
+  });
 
   it("modelStreamErrorException carries originalStatusCode and originalMessage", async () => {
     const seen: string[] = [];
@@ -242,33 +240,30 @@ describe("exception frames inside a 200 event stream", () => {
 });
 
 describe("broken streams: the SDK's own decoder proves the framing is real", () => {
-  it.each(transports)(
-    "a cut inside the first frame gives 'Truncated event message received.' ($name)",
-    async (t) => {
-      const err = await caught(() => drainStream(t.client(emu), "cut-early"));
-      expect(err.message).toContain(TRUNCATED);
-      expect(emu.last()).toMatchObject({ httpVersion: t.httpVersion, status: 200 });
-    },
-  );
+  it.each(
+    transports,
+  )("a cut inside the first frame gives 'Truncated event message received.' ($name)", async (t) => {
+    const err = await caught(() => drainStream(t.client(emu), "cut-early"));
+    expect(err.message).toContain(TRUNCATED);
+    expect(emu.last()).toMatchObject({ httpVersion: t.httpVersion, status: 200 });
+  });
 
-  it.each(transports)(
-    "a cut mid-stream throws from the for-await after whole frames were decoded ($name)",
-    async (t) => {
-      const seen: string[] = [];
-      const err = await caught(() => drainStream(t.client(emu), "cut-later", seen));
-      expect(err.message).toContain(TRUNCATED);
-      expect(seen[0]).toBe("message_start");
-      expect(seen).not.toContain("message_stop");
-    },
-  );
+  it.each(
+    transports,
+  )("a cut mid-stream throws from the for-await after whole frames were decoded ($name)", async (t) => {
+    const seen: string[] = [];
+    const err = await caught(() => drainStream(t.client(emu), "cut-later", seen));
+    expect(err.message).toContain(TRUNCATED);
+    expect(seen[0]).toBe("message_start");
+    expect(seen).not.toContain("message_stop");
+  });
 
-  it.each(transports)(
-    "a proxy re-encoding the stream as SSE gives 'Truncated event message received.' ($name)",
-    async (t) => {
-      const err = await caught(() => drainStream(t.client(emu), "proxy-sse"));
-      expect(err.message).toContain(TRUNCATED);
-    },
-  );
+  it.each(
+    transports,
+  )("a proxy re-encoding the stream as SSE gives 'Truncated event message received.' ($name)", async (t) => {
+    const err = await caught(() => drainStream(t.client(emu), "proxy-sse"));
+    expect(err.message).toContain(TRUNCATED);
+  });
 
   it("a proxy answering a stream call with plain JSON gives the same decoder error", async () => {
     const err = await caught(() => drainStream(emu.runtime(), "proxy-json"));
