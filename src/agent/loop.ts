@@ -85,6 +85,7 @@ export class Agent {
   async *run(prompt: string): AsyncGenerator<AgentEvent> {
     const started = Date.now();
     const signal = this.o.signal ?? new AbortController().signal;
+    this.record({ type: "user", prompt });
     this.push({ role: "user", content: prompt });
     let turns = 0;
     let reason: DoneReason = "end_turn";

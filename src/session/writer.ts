@@ -1,0 +1,58 @@
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { redactDeep } from "./redact.js";
+import { type SessionEvent, TITLE_EVENT, USER_EVENT } from "./types.js";
+
+/**
+ * Events worth an fsync: losing them would lose what the user typed or the session's identity. Everything
+ * else is still written with one write(2) per event, so a killed process loses at most the event in flight.
+ */
+export const DURABLE_EVENT_TYPES: ReadonlySet<string> = new Set([
+  "session",
+  "resumed",
+  TITLE_EVENT,
+  USER_EVENT,
+  "result",
+]);
+
+/** Appends redacted events, one JSON line each, to a session's transcript. */
+export class SessionWriter {
+  private fd: number | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly path: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.fd = openSync(path, "a+", 0o600);
+    this.repairTornTail(this.fd);
+  }
+
+  /** Writes one event now; `sync` forces an fsync even for event types not in DURABLE_EVENT_TYPES. */
+  append(event: SessionEvent, options: { sync?: boolean } = {}): void {
+    if (this.fd === undefined)
+      throw new Error(`The transcript ${this.path} is closed; events can no longer be added.`);
+    const line = `${JSON.stringify(redactDeep({ t: this.now().toISOString(), ...event }))}\n`;
+    const bytes = Buffer.from(line, "utf8");
+    let written = 0;
+    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    if (options.sync || DURABLE_EVENT_TYPES.has(event.type)) fsyncSync(this.fd);
+  }
+
+  /** Flushes and closes the file; further appends throw. */
+  close(): void {
+    if (this.fd === undefined) return;
+    fsyncSync(this.fd);
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  // A process killed mid-write leaves a partial last line; start on a fresh line so the next event is not
+  // glued onto it (the reader skips the fragment).
+  private repairTornTail(fd: number): void {
+    const { size } = fstatSync(fd);
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) writeSync(fd, "\n");
+  }
+}
