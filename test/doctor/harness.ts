@@ -1,0 +1,127 @@
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  DEFAULT_ACCESS_KEY_ID,
+  DEFAULT_SECRET_ACCESS_KEY,
+  defaultWorld,
+  type RunningEmulator,
+  startEmulator,
+  type WorldInput,
+} from "../../emulator/index.js";
+
+export const BIN = new URL("../../bin/quarry.js", import.meta.url).pathname;
+
+/** One check as `quarry doctor --json` prints it. */
+export interface JsonCheck {
+  id: string;
+  status: "pass" | "warn" | "fail" | "skip";
+  title: string;
+  detail: string;
+  fix: string | null;
+  ms: number;
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  emulator: RunningEmulator;
+  home: string;
+}
+
+/** A default world with a change applied. */
+export function worldWith(change: (w: WorldInput) => void): WorldInput {
+  const w = defaultWorld();
+  change(w);
+  return w;
+}
+
+const running: RunningEmulator[] = [];
+
+/** Closes every emulator the tests of a file started. */
+export async function closeAll(): Promise<void> {
+  await Promise.all(running.splice(0).map((e) => e.close()));
+}
+
+export interface RunOptions {
+  world?: WorldInput;
+  /** Env on top of the defaults; `null` removes a default (e.g. AWS_REGION). */
+  env?: Record<string, string | null>;
+  /** Files to write under the temp HOME, e.g. { ".aws/config": "[default]\nregion = …" }. */
+  files?: Record<string, string>;
+  /** Reuse an emulator (for a second run against the same world). */
+  emulator?: RunningEmulator;
+  home?: string;
+}
+
+/**
+ * Runs the built CLI as a user would: a child process configured only through env vars, pointed at an
+ * emulator, with HOME, AWS_CONFIG_FILE and QUARRY_CONFIG_DIR inside a temp dir.
+ */
+export async function quarry(args: string[], options: RunOptions = {}): Promise<Run> {
+  const emulator = options.emulator ?? (await startEmulator({ world: options.world }));
+  if (!options.emulator) running.push(emulator);
+  const home = options.home ?? mkdtempSync(join(tmpdir(), "quarry-doctor-"));
+  for (const [path, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(join(home, path, ".."), { recursive: true });
+    writeFileSync(join(home, path), text);
+  }
+  const base: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    HOME: home,
+    CLAUDE_CODE_USE_BEDROCK: "1",
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: DEFAULT_SECRET_ACCESS_KEY,
+    AWS_ENDPOINT_URL: emulator.url,
+    AWS_CONFIG_FILE: join(home, ".aws", "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
+    // The credential chain must not wait on the instance metadata service when nothing else matches.
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    QUARRY_CONFIG_DIR: join(home, ".quarry"),
+  };
+  const env: Record<string, string> = { ...base };
+  for (const [k, v] of Object.entries(options.env ?? {})) {
+    if (v === null) delete env[k];
+    else env[k] = v;
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: home,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, emulator, home }));
+  });
+}
+
+/** Runs `quarry doctor --json` and indexes the checks by id. */
+export async function doctorJson(options: RunOptions = {}) {
+  const run = await quarry(["doctor", "--json"], options);
+  let parsed: { ok: boolean; checks: JsonCheck[] };
+  try {
+    parsed = JSON.parse(run.stdout) as { ok: boolean; checks: JsonCheck[] };
+  } catch {
+    throw new Error(`doctor --json printed no JSON (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
+  }
+  const byId = new Map(parsed.checks.map((c) => [c.id, c]));
+  const check = (id: string): JsonCheck => {
+    const found = byId.get(id);
+    if (!found) throw new Error(`no check ${id}; have ${[...byId.keys()].join(", ")}`);
+    return found;
+  };
+  const failing = parsed.checks.filter((c) => c.status === "fail").map((c) => c.id);
+  return { ...run, ...parsed, check, failing };
+}
