@@ -2,8 +2,7 @@
 // Quarry benchmarks. Run with `npm run bench` (builds first). Prints one JSON line per benchmark and a table.
 // Figures are ratios against a baseline measured in the same run (these machines are noisy), plus the raw
 // numbers for context. Every loop is bounded; everything talks only to a loopback emulator.
-import { spawn } from "node:child_process";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,7 +73,9 @@ function runQuarry(args, { emulator, cwd, home, env = {} }) {
     child.on("error", reject);
     child.on("close", (code) => {
       clearInterval(poll);
-      const firstRuntime = emulator.log.find((e) => e.service === "bedrock-runtime" && Date.parse(e.time) >= started);
+      const firstRuntime = emulator.log.find(
+        (e) => e.service === "bedrock-runtime" && Date.parse(e.time) >= started,
+      );
       resolve({
         code,
         stdout,
@@ -90,7 +91,9 @@ function runQuarry(args, { emulator, cwd, home, env = {} }) {
 function tempRepo() {
   const dir = mkdtempSync(join(tmpdir(), "quarry-bench-"));
   execFileSync("git", ["init", "-q"], { cwd: dir });
-  execFileSync("sh", ["-c", "for i in $(seq 1 20); do echo \"line $i of file $i\" > f$i.txt; done"], { cwd: dir });
+  execFileSync("sh", ["-c", 'for i in $(seq 1 20); do echo "line $i of file $i" > f$i.txt; done'], {
+    cwd: dir,
+  });
   return dir;
 }
 
@@ -110,10 +113,16 @@ const scriptedTurns = (n) => {
     w.script.push({
       model: "sonnet",
       turn: t,
-      reply: { content: [{ type: "tool_use", name: "Read", input: { file_path: `f${((t - 1) % 20) + 1}.txt` } }] },
+      reply: {
+        content: [{ type: "tool_use", name: "Read", input: { file_path: `f${((t - 1) % 20) + 1}.txt` } }],
+      },
     });
   }
-  w.script.push({ model: "sonnet", turn: n, reply: { content: [{ type: "text", text: "All files read." }] } });
+  w.script.push({
+    model: "sonnet",
+    turn: n,
+    reply: { content: [{ type: "text", text: "All files read." }] },
+  });
   return w;
 };
 
@@ -149,7 +158,8 @@ async function session(turns, env = {}) {
 }
 
 {
-  const billed = (u) => u.input_tokens + 1.25 * u.cache_creation_input_tokens + 0.1 * u.cache_read_input_tokens;
+  const billed = (u) =>
+    u.input_tokens + 1.25 * u.cache_creation_input_tokens + 0.1 * u.cache_read_input_tokens;
   const cached = await session(10);
   const uncached = await session(10, { DISABLE_PROMPT_CACHING: "1" });
   const b1 = billed(cached.result.usage);

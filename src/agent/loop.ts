@@ -66,6 +66,8 @@ export interface AgentOptions {
   signal?: AbortSignal;
   /** Ask the side model for a session title after the first turn. */
   wantTitle?: boolean;
+  /** Notices raised outside the streamed turn (side calls, resolution); drained into warning events. */
+  notices?: { drain(): string[] };
 }
 
 /**
@@ -103,6 +105,7 @@ export class Agent {
         }
         turns++;
         yield* this.maybeCompact(signal);
+        yield* this.drainNotices();
         yield { type: "turn_start", turn: turns };
         const message = yield* this.streamTurn(signal);
         if (!message) {
@@ -117,6 +120,7 @@ export class Agent {
         result = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
         const calls = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
         if (turns === 1 && this.o.wantTitle) yield* this.makeTitle(prompt, signal);
+        yield* this.drainNotices();
         if (calls.length === 0 || message.stopReason !== "tool_use") break;
         const results = yield* this.runTools(calls, signal);
         this.push({ role: "user", content: results });
@@ -147,6 +151,13 @@ export class Agent {
     };
     this.record({ type: "done", reason, turns, usage: this.usage, costUsd: this.cost });
     yield done;
+  }
+
+  private *drainNotices(): Generator<AgentEvent> {
+    for (const message of this.o.notices?.drain() ?? []) {
+      this.record({ type: "warning", message });
+      yield { type: "warning", message };
+    }
   }
 
   private push(message: Message): void {

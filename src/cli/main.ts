@@ -1,9 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { registerDoctorCommands } from "./commands/doctor.js";
+import { addSessionOptions, type PrintOptions, runPrintCommand } from "./commands/print.js";
 import { readPackageVersion } from "./version.js";
 
 /** Builds the command tree. Subcommands import their implementation lazily so start-up stays cheap. */
-export function buildProgram(): Command {
+export function buildProgram(setExitCode: (code: number) => void = () => {}): Command {
   const program = new Command();
   program
     .name("quarry")
@@ -24,15 +25,31 @@ export function buildProgram(): Command {
     });
 
   registerDoctorCommands(program);
+
+  addSessionOptions(program).action(async (words: string[], opts: PrintOptions) => {
+    const interactive = !opts.print && process.stdin.isTTY && process.stdout.isTTY;
+    if (interactive) {
+      process.stderr.write(
+        'quarry: the interactive terminal UI is not available yet. Use print mode: quarry -p "your request"\n',
+      );
+      setExitCode(2);
+      return;
+    }
+    // Without a terminal there is no one to ask: behave like print mode, as Claude Code does.
+    setExitCode(await runPrintCommand(words, opts));
+  });
   return program;
 }
 
 /** Runs the CLI and returns the process exit code (0 ok, 1 runtime failure, 2 usage). */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let exitCode = 0;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
-    return 0;
+    return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version arrive here as "errors" with exit code 0.

@@ -11,11 +11,10 @@ export function resolveForNonInteractive(decision: PermissionDecision): Permissi
   const rules = decision.ask?.suggestedRules ?? [];
   if (rules.length > 0) options.push(`--allowedTools ${shellQuote(rules.join(" "))}`);
   if (decision.ask?.acceptEditsWouldAllow) options.push("--permission-mode acceptEdits");
-  const next =
-    options.length > 0
-      ? `Re-run with ${options.join(" or ")}.`
-      : `${decision.reason.charAt(0).toUpperCase()}${decision.reason.slice(1)}.`;
-  const reason = `Permission to ${summary} was not granted: Quarry is running non-interactively (print mode). ${next}`;
+  // Say why it needed asking (e.g. the path is outside the project), then how to allow it next time.
+  const why = `${decision.reason.charAt(0).toUpperCase()}${decision.reason.slice(1).replace(/\.$/, "")}.`;
+  const next = options.length > 0 ? ` Re-run with ${options.join(" or ")}.` : "";
+  const reason = `Permission to ${summary} was not granted: Quarry is running non-interactively (print mode). ${why}${next}`;
   return decision.rule === undefined
     ? { behavior: "deny", reason }
     : { behavior: "deny", reason, rule: decision.rule };

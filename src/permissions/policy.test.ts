@@ -374,6 +374,7 @@ describe("resolveForNonInteractive", () => {
       behavior: "deny",
       reason:
         "Permission to edit ./src/a.ts was not granted: Quarry is running non-interactively (print mode). " +
+        "Editing ./src/a.ts needs approval in default mode. " +
         'Re-run with --allowedTools "Edit(./src/a.ts)" or --permission-mode acceptEdits.',
     });
   });
@@ -381,6 +382,7 @@ describe("resolveForNonInteractive", () => {
   it("suggests the exact command for bash, without acceptEdits", () => {
     expect(resolveForNonInteractive(policy().decide(bash("npm test"))).reason).toBe(
       "Permission to run `npm test` was not granted: Quarry is running non-interactively (print mode). " +
+        "Running `npm test` needs approval. " +
         'Re-run with --allowedTools "Bash(npm test)".',
     );
     expect(resolveForNonInteractive(policy().decide(bash('echo "$HOME"'))).reason).toContain(
@@ -389,9 +391,11 @@ describe("resolveForNonInteractive", () => {
   });
 
   it("suggests an absolute rule for a path outside the project", () => {
-    expect(resolveForNonInteractive(policy({ mode: "acceptEdits" }).decide(read("/etc/passwd"))).reason).toBe(
-      "Permission to read /etc/passwd was not granted: Quarry is running non-interactively (print mode). " +
-        'Re-run with --allowedTools "Read(/etc/passwd)".',
+    const outside = resolveForNonInteractive(
+      policy({ mode: "acceptEdits" }).decide(read("/etc/passwd")),
+    ).reason;
+    expect(outside).toMatch(
+      /^Permission to read \/etc\/passwd was not granted: Quarry is running non-interactively \(print mode\)\. \/etc\/passwd is outside the project \(.+\); it needs explicit permission\. Re-run with --allowedTools "Read\(\/etc\/passwd\)"\.$/,
     );
     expect(resolveForNonInteractive(policy().decide(read(join(home, ".bashrc")))).reason).toContain(
       '--allowedTools "Read(~/.bashrc)"',

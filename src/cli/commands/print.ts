@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+
+export interface PrintOptions {
+  print?: boolean;
+  outputFormat?: string;
+  model?: string;
+  maxTurns?: string;
+  permissionMode?: string;
+  allowedTools?: string[];
+  disallowedTools?: string[];
+  continue?: boolean;
+  resume?: string;
+  region?: string;
+}
+
+/** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
+export function addSessionOptions(program: Command): Command {
+  return program
+    .argument("[prompt...]", "the request (with -p; read from stdin when omitted)")
+    .option("-p, --print", "run non-interactively: answer the prompt and exit (for scripts and CI)")
+    .option("--output-format <format>", "print mode output: text, json or stream-json", "text")
+    .option(
+      "--model <model>",
+      "model alias (opus, sonnet, haiku), Bedrock model ID, inference profile or ARN",
+    )
+    .option("--region <region>", "AWS region (overrides AWS_REGION)")
+    .option("--max-turns <n>", "stop after this many model turns", "50")
+    .option("--permission-mode <mode>", "default, acceptEdits, plan or bypassPermissions")
+    .option(
+      "--allowedTools <rules...>",
+      'tools or rules allowed without asking, e.g. "Bash(npm test:*)" Edit',
+    )
+    .option("--disallowedTools <rules...>", "tools or rules always denied")
+    .option("-c, --continue", "continue the most recent session in this project")
+    .option("-r, --resume <id>", "resume a session by id");
+}
+
+/** Runs print mode; returns the exit code. The implementation loads lazily so --version stays fast. */
+export async function runPrintCommand(promptWords: string[], options: PrintOptions): Promise<number> {
+  const { runPrintMode } = await import("../print-mode.js");
+  return runPrintMode(promptWords, options);
+}

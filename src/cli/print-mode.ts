@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import type { AgentEvent } from "../agent/events.js";
+import { QuarryError } from "../bedrock/errors.js";
+import { ConfigError } from "../config/index.js";
+import { type OutputFormat, PrintRenderer } from "../ui/print.js";
+import type { PrintOptions } from "./commands/print.js";
+import { openAgentSession, UsageError } from "./session-setup.js";
+
+const FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
+
+/**
+ * `quarry -p`: answers one prompt non-interactively. Exit codes: 0 success, 1 an error during the run,
+ * 2 usage or configuration error. Anything that would need a permission prompt is denied and the model told.
+ */
+export async function runPrintMode(promptWords: string[], options: PrintOptions): Promise<number> {
+  const format = (options.outputFormat ?? "text") as OutputFormat;
+  const out = { stdout: process.stdout, stderr: process.stderr };
+  if (!FORMATS.includes(format)) {
+    process.stderr.write(`quarry: --output-format must be one of ${FORMATS.join(", ")} (got "${format}")\n`);
+    return 2;
+  }
+  let prompt = promptWords.join(" ").trim();
+  if (!prompt || prompt === "-") prompt = process.stdin.isTTY ? "" : readFileSync(0, "utf8").trim();
+  if (!prompt) {
+    process.stderr.write(
+      'quarry: print mode needs a prompt: quarry -p "your request" (or pipe it on stdin)\n',
+    );
+    return 2;
+  }
+  const renderer = new PrintRenderer(format, out);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    const session = await openAgentSession({
+      options,
+      interactive: false,
+      signal: controller.signal,
+      cwd: process.cwd(),
+    });
+    for (const w of session.warnings) renderer.handle({ type: "warning", message: w });
+    renderer.handle(session.startEvent);
+    let done: Extract<AgentEvent, { type: "done" }> | undefined;
+    for await (const event of session.agent.run(prompt)) {
+      renderer.handle(event);
+      if (event.type === "done") done = event;
+    }
+    await session.close();
+    return done?.reason === "end_turn" || done?.reason === "max_turns" ? 0 : 1;
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      process.stderr.write(`quarry: ${err.message}\n`);
+      const fix = (err as { fix?: string }).fix;
+      if (fix) process.stderr.write(`  Fix: ${fix}\n`);
+      return 2;
+    }
+    if (err instanceof QuarryError) {
+      process.stderr.write(`quarry: ${err.render()}\n`);
+      // Configuration problems found before any model call (no region, bad model ID) are usage errors.
+      return ["no-region", "region-profile-mismatch", "invalid-model-id"].includes(err.kind) ? 2 : 1;
+    }
+    process.stderr.write(`quarry: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}

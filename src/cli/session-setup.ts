@@ -1,0 +1,168 @@
+import { randomUUID } from "node:crypto";
+import { homedir } from "node:os";
+import type { AgentEvent } from "../agent/events.js";
+import { Agent, type PermissionDecision } from "../agent/loop.js";
+import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
+import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
+import { connectBedrock } from "../bedrock/connection.js";
+import { loadSettings, type Settings } from "../config/index.js";
+import {
+  createPermissionPolicy,
+  type PermissionTarget,
+  resolveForNonInteractive,
+  splitRuleList,
+} from "../permissions/index.js";
+import { createBedrockSession } from "../providers/create-bedrock.js";
+import type { Message } from "../providers/types.js";
+import { type SessionEvent, SessionStore, type SessionWriter } from "../session/index.js";
+import { createToolContext, createToolRegistry, runToolCall, toolDefinitions } from "../tools/index.js";
+import type { PrintOptions } from "./commands/print.js";
+
+/** A usage mistake on the command line (exit code 2). */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
+}
+
+const MODES = ["default", "acceptEdits", "plan", "bypassPermissions"] as const;
+type Mode = (typeof MODES)[number];
+
+export interface OpenSessionOptions {
+  options: PrintOptions;
+  interactive: boolean;
+  signal: AbortSignal;
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Everything a front end (print mode, TUI) needs to run the agent. */
+export interface AgentSession {
+  agent: Agent;
+  settings: Settings;
+  startEvent: AgentEvent;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+/** Loads settings, connects to Bedrock, opens the transcript, and builds the agent with tools and permissions. */
+export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSession> {
+  const env = o.env ?? process.env;
+  const opts = o.options;
+  const mode = (opts.permissionMode ?? "default") as Mode;
+  if (!MODES.includes(mode)) {
+    throw new UsageError(
+      `--permission-mode must be one of ${MODES.join(", ")} (got "${opts.permissionMode}")`,
+    );
+  }
+  const maxTurns = Number(opts.maxTurns ?? 50);
+  if (!Number.isInteger(maxTurns) || maxTurns < 1) {
+    throw new UsageError(`--max-turns must be a positive integer (got "${opts.maxTurns}")`);
+  }
+  const settings = loadSettings({ cwd: o.cwd, env, flags: { model: opts.model, region: opts.region } });
+  const warnings = [...settings.warnings];
+  const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+  // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
+  const pending: string[] = [];
+  const notices = { drain: () => pending.splice(0, pending.length) };
+  const bedrock = await createBedrockSession(connection, { onNotice: (m) => pending.push(m) });
+  warnings.push(...bedrock.warnings);
+
+  const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
+  const store = SessionStore.fromEnvironment(env);
+  let history: Message[] = [];
+  let writer: SessionWriter;
+  if (opts.resume || opts.continue) {
+    const existing = opts.resume ? store.open(opts.resume, projectRoot) : store.latest(projectRoot);
+    if (!existing) {
+      throw new UsageError(
+        "There is no earlier session in this project to continue.",
+        'start one with quarry -p "…"',
+      );
+    }
+    const loaded = existing.load();
+    warnings.push(...loaded.warnings);
+    history = replayMessages(loaded.events);
+    writer = existing.resume();
+  } else {
+    writer = store.create({ projectRoot, model: bedrock.main.sendId, id: randomUUID() });
+  }
+
+  const tools = createToolRegistry({ cwd: o.cwd });
+  const fromFlag = (values: string[] | undefined, source: string) =>
+    (values ?? []).flatMap(splitRuleList).map((value) => ({ value, source }));
+  const policy = createPermissionPolicy({
+    mode,
+    allow: [...settings.permissions.allow, ...fromFlag(opts.allowedTools, "--allowedTools")],
+    deny: [...settings.permissions.deny, ...fromFlag(opts.disallowedTools, "--disallowedTools")],
+    projectRoot,
+    home: homedir(),
+  });
+  const toolContext = createToolContext({ cwd: o.cwd, signal: o.signal });
+  const memory = loadMemoryFiles(o.cwd, projectRoot, settings.userConfigDir.value);
+  const agent = new Agent({
+    provider: bedrock.provider,
+    tools,
+    definitions: toolDefinitions(tools),
+    runTool: (name, input, signal) => runToolCall(tools, name, input, { ...toolContext, signal }),
+    decide: (tool, input) =>
+      policy.decide({
+        tool: tool.name,
+        readOnly: tool.readOnly,
+        target: tool.permissionTarget(input as never) as PermissionTarget,
+      }),
+    ask: async (_question, decision: PermissionDecision) => {
+      const resolved = resolveForNonInteractive(decision);
+      return { behavior: resolved.behavior === "allow" ? "allow" : "deny", reason: resolved.reason };
+    },
+    system: buildSystemPrompt(environmentFacts(o.cwd), memory),
+    maxTurns,
+    contextWindow: bedrock.main.capabilities.contextWindow,
+    modelName: bedrock.main.sendId,
+    price: bedrock.main.capabilities.price,
+    record: (event) => writer.append(event as SessionEvent),
+    history,
+    signal: o.signal,
+    wantTitle: history.length === 0,
+    notices,
+  });
+  return {
+    agent,
+    settings,
+    warnings,
+    startEvent: {
+      type: "session_start",
+      sessionId: writer.id,
+      model: bedrock.main.sendId,
+      sideModel: bedrock.side?.sendId,
+      region: bedrock.main.region,
+      cwd: o.cwd,
+    },
+    close: async () => writer.close(),
+  };
+}
+
+/**
+ * Rebuilds the conversation from a transcript: messages in order, with a compaction replacing everything
+ * before it. A turn cut off mid-way (an assistant tool call without results) is dropped so the API accepts it.
+ */
+export function replayMessages(events: readonly { type: string; [k: string]: unknown }[]): Message[] {
+  let messages: Message[] = [];
+  for (const e of events) {
+    if (e.type === "message") messages.push(e.message as Message);
+    else if (e.type === "compacted") messages = [...(e.messages as Message[])];
+  }
+  const last = messages.at(-1);
+  if (
+    last?.role === "assistant" &&
+    Array.isArray(last.content) &&
+    last.content.some((b) => b.type === "tool_use")
+  ) {
+    messages.pop();
+  }
+  while (messages.at(-1)?.role === "user") messages.pop();
+  return messages;
+}
