@@ -256,3 +256,42 @@ describe("quarry -p against scripted emulator conversations", () => {
     expect(denied.stderr).toContain("#/modelaccess");
   });
 });
+
+describe("compaction", () => {
+  it("compacts older turns with the side model, falling back to the main model when it is denied", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([], (w) => {
+        w.models!.find((m) => m.modelId.includes("haiku-4-5"))!.access = { authorized: false };
+      }),
+    );
+    const repo = makeRepo({
+      // A tiny window (as a settings override) so the second prompt no longer fits and compaction runs.
+      ".quarry/settings.json": JSON.stringify({
+        catalogOverrides: { "anthropic.claude-sonnet-4-6": { contextWindow: 1000 } },
+      }),
+    });
+    const first = await runCli(["-p", `first request: ${"context ".repeat(150)}`], { cwd: repo, emulator: em, home });
+    expect(first.code).toBe(0);
+    const second = await runCli(["-p", `second request: ${"more ".repeat(200)}`, "--continue", "--output-format", "stream-json"], {
+      cwd: repo,
+      emulator: em,
+      home,
+    });
+    expect(second.code).toBe(0);
+    const events = second.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.find((e) => e.type === "compacted")).toMatchObject({ removedMessages: 2 });
+    // The summary request went to the main model after the side model's one denial this session.
+    const invokes = em.log.filter((e) => e.operation === "invoke").map((e) => [e.modelId, e.status]);
+    // One denial per process (title in the first run, compaction in the second), each followed by the main model.
+    expect(invokes).toEqual([
+      ["us.anthropic.claude-haiku-4-5-20251001-v1:0", 403],
+      ["us.anthropic.claude-sonnet-4-6", 200],
+      ["us.anthropic.claude-haiku-4-5-20251001-v1:0", 403],
+      ["us.anthropic.claude-sonnet-4-6", 200],
+    ]);
+    const lastTurn = mainTurns(em).at(-1)!.body as { messages: { content: unknown }[] };
+    expect(lastTurn.messages).toHaveLength(1);
+    expect(JSON.stringify(lastTurn.messages[0])).toContain("[Summary of the earlier conversation]");
+    expect(JSON.stringify(lastTurn.messages[0])).toContain("second request");
+  });
+});
