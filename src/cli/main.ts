@@ -30,7 +30,8 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
     const interactive = !opts.print && process.stdin.isTTY && process.stdout.isTTY;
     if (interactive) {
       process.stderr.write(
-        'quarry: the interactive terminal UI is not available yet. Use print mode: quarry -p "your request"\n',
+        'quarry: the interactive terminal UI is not available yet. Use print mode: quarry -p "your request"' +
+          " (add --simulate to try it against the built-in Bedrock emulator, no AWS needed)\n",
       );
       setExitCode(2);
       return;

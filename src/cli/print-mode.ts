@@ -31,12 +31,17 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
+  const simulation = options.simulate
+    ? await (await import("./simulate.js")).startSimulation(process.env)
+    : undefined;
   try {
+    if (simulation) process.stderr.write(`quarry: ${simulation.banner}\n`);
     const session = await openAgentSession({
-      options,
+      options: simulation ? { ...options, model: undefined, region: undefined } : options,
       interactive: false,
       signal: controller.signal,
       cwd: process.cwd(),
+      env: simulation?.env,
     });
     for (const w of session.warnings) renderer.handle({ type: "warning", message: w });
     renderer.handle(session.startEvent);
@@ -63,5 +68,6 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     return 1;
   } finally {
     process.off("SIGINT", onSigint);
+    await simulation?.close();
   }
 }

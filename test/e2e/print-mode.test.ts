@@ -270,15 +270,25 @@ describe("compaction", () => {
         catalogOverrides: { "anthropic.claude-sonnet-4-6": { contextWindow: 1000 } },
       }),
     });
-    const first = await runCli(["-p", `first request: ${"context ".repeat(150)}`], { cwd: repo, emulator: em, home });
-    expect(first.code).toBe(0);
-    const second = await runCli(["-p", `second request: ${"more ".repeat(200)}`, "--continue", "--output-format", "stream-json"], {
+    const first = await runCli(["-p", `first request: ${"context ".repeat(150)}`], {
       cwd: repo,
       emulator: em,
       home,
     });
+    expect(first.code).toBe(0);
+    const second = await runCli(
+      ["-p", `second request: ${"more ".repeat(200)}`, "--continue", "--output-format", "stream-json"],
+      {
+        cwd: repo,
+        emulator: em,
+        home,
+      },
+    );
     expect(second.code).toBe(0);
-    const events = second.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const events = second.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.find((e) => e.type === "compacted")).toMatchObject({ removedMessages: 2 });
     // The summary request went to the main model after the side model's one denial this session.
     const invokes = em.log.filter((e) => e.operation === "invoke").map((e) => [e.modelId, e.status]);
@@ -293,5 +303,29 @@ describe("compaction", () => {
     expect(lastTurn.messages).toHaveLength(1);
     expect(JSON.stringify(lastTurn.messages[0])).toContain("[Summary of the earlier conversation]");
     expect(JSON.stringify(lastTurn.messages[0])).toContain("second request");
+  });
+});
+
+describe("--simulate", () => {
+  it("runs the real agent against the built-in emulator, labelled, with permissions as usual", async () => {
+    const { emulator: em, home } = await setup(undefined); // unused: the simulation starts its own emulator
+    const repo = makeRepo({ "a.txt": "hello\n" });
+    // No AWS at all in the environment: the simulation needs none.
+    const env = { AWS_REGION: "", AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_ENDPOINT_URL: "" };
+    const denied = await runCli(["-p", "demo", "--simulate"], { cwd: repo, emulator: em, home, env });
+    expect(denied.code).toBe(0);
+    expect(denied.stderr).toContain("SIMULATION: Quarry is talking to its built-in Bedrock emulator");
+    expect(denied.stdout).toContain("Simulation finished.");
+    expect(existsSync(join(repo, "QUARRY-DEMO.md"))).toBe(false);
+    const allowed = await runCli(["-p", "demo", "--simulate", "--permission-mode", "acceptEdits"], {
+      cwd: repo,
+      emulator: em,
+      home,
+      env,
+    });
+    expect(allowed.code).toBe(0);
+    expect(readFileSync(join(repo, "QUARRY-DEMO.md"), "utf8")).toContain("# Quarry demo");
+    expect(allowed.stderr).not.toContain("NodeVersionSupportWarning");
+    expect(em.log).toHaveLength(0);
   });
 });

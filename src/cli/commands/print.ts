@@ -11,6 +11,7 @@ export interface PrintOptions {
   continue?: boolean;
   resume?: string;
   region?: string;
+  simulate?: boolean;
 }
 
 /** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
@@ -32,7 +33,11 @@ export function addSessionOptions(program: Command): Command {
     )
     .option("--disallowedTools <rules...>", "tools or rules always denied")
     .option("-c, --continue", "continue the most recent session in this project")
-    .option("-r, --resume <id>", "resume a session by id");
+    .option("-r, --resume <id>", "resume a session by id")
+    .option(
+      "--simulate",
+      "run against the built-in Bedrock emulator with a scripted demo model (no AWS needed)",
+    );
 }
 
 /** Runs print mode; returns the exit code. The implementation loads lazily so --version stays fast. */
