@@ -52,6 +52,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const sockets = new Set<Socket>();
   const front = net.createServer((socket) => {
     sockets.add(socket);
+    // Stream frames are small writes; without this, Nagle plus the client's delayed ACK adds ~40 ms stalls.
+    socket.setNoDelay(true);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     sniffProtocol(socket, (isH2) => (isH2 ? h2 : h1).emit("connection", socket));

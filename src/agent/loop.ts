@@ -78,6 +78,9 @@ export class Agent {
   readonly messages: Message[];
   private usage: Usage = ZERO_USAGE;
   private cost = 0;
+  /** Tokens Bedrock counted for the conversation up to `countedMessages` (last turn's prompt + output). */
+  private countedTokens = 0;
+  private countedMessages = 0;
 
   constructor(private readonly o: AgentOptions) {
     this.messages = [...(o.history ?? [])];
@@ -113,6 +116,10 @@ export class Agent {
           break;
         }
         this.push({ role: "assistant", content: message.content });
+        const u = message.usage;
+        this.countedTokens =
+          u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens + u.outputTokens;
+        this.countedMessages = this.messages.length;
         const cost = costOf(message.usage, this.o.price);
         this.usage = addUsage(this.usage, message.usage);
         this.cost += cost;
@@ -292,15 +299,30 @@ export class Agent {
     return this.o.tools.find((t) => t.name === name);
   }
 
+  /**
+   * Estimates the next prompt's size without a round trip: the previous turn's billed prompt and output (what
+   * Bedrock counted) plus a character estimate of what was added since. Only a conversation with no turn in
+   * this process yet (a resumed session) and a large enough estimate ask CountTokens for the exact figure.
+   */
+  private async promptTokens(): Promise<number> {
+    const added = this.messages.slice(this.countedMessages);
+    const rough =
+      this.countedTokens +
+      Math.ceil(JSON.stringify(added).length / 4) +
+      (this.countedTokens ? 0 : Math.ceil(this.o.system.length / 4));
+    if (this.countedTokens > 0 || !shouldCompact(rough, this.o.contextWindow)) return rough;
+    return this.o.provider.countTokens({ system: this.o.system, messages: this.messages }).catch(() => rough);
+  }
+
   private async *maybeCompact(signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    const estimate = await this.o.provider
-      .countTokens({ system: this.o.system, messages: this.messages })
-      .catch(() => 0);
+    const estimate = await this.promptTokens();
     if (!shouldCompact(estimate, this.o.contextWindow)) return;
     try {
       const outcome = await compactConversation(this.o.provider, this.messages, signal);
       if (!outcome) return;
       this.messages.splice(0, this.messages.length, ...outcome.messages);
+      this.countedTokens = 0;
+      this.countedMessages = 0;
       this.record({ type: "compacted", messages: outcome.messages });
       yield { type: "compacted", summaryTokens: outcome.summaryTokens, removedMessages: outcome.removed };
     } catch (err) {
