@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import type { AgentEvent } from "../agent/events.js";
 import { Agent, type PermissionDecision } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
+import { createSecretScrubber } from "../agent/secret-scrubber.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { loadSettings, type Settings } from "../config/index.js";
@@ -102,12 +103,17 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     home: homedir(),
   });
   const toolContext = createToolContext({ cwd: o.cwd, signal: o.signal });
+  // Credentials in this process's env never travel in tool output (to the model, the transcript or the UI).
+  const scrub = createSecretScrubber({ ...process.env, ...env });
   const memory = loadMemoryFiles(o.cwd, projectRoot, settings.userConfigDir.value);
   const agent = new Agent({
     provider: bedrock.provider,
     tools,
     definitions: toolDefinitions(tools),
-    runTool: (name, input, signal) => runToolCall(tools, name, input, { ...toolContext, signal }),
+    runTool: async (name, input, signal) => {
+      const result = await runToolCall(tools, name, input, { ...toolContext, signal });
+      return { ...result, content: scrub(result.content) };
+    },
     decide: (tool, input) =>
       policy.decide({
         tool: tool.name,
