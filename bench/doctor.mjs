@@ -5,12 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  DEFAULT_ACCESS_KEY_ID,
-  DEFAULT_SECRET_ACCESS_KEY,
-  defaultWorld,
-  startEmulator,
-} from "../dist/emulator/index.js";
+import { defaultWorld, emulatorClientEnv, startEmulator } from "../dist/emulator/index.js";
 
 const REQUEST_MS = 50;
 const TARGET_MS = 1000;
@@ -25,20 +20,7 @@ const emulator = await startEmulator({ world });
 /** A fresh HOME per run: no cached profile list, so every run pays for ListInferenceProfiles (a cold start). */
 function envFor() {
   const home = mkdtempSync(join(tmpdir(), "quarry-bench-doctor-"));
-  return {
-    PATH: process.env.PATH ?? "",
-    HOME: home,
-    CLAUDE_CODE_USE_BEDROCK: "1",
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: DEFAULT_SECRET_ACCESS_KEY,
-    AWS_ENDPOINT_URL: emulator.url,
-    AWS_CONFIG_FILE: join(home, ".aws", "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    QUARRY_CONFIG_DIR: join(home, ".quarry"),
-  };
+  return emulatorClientEnv(emulator.url, home);
 }
 
 /** One `quarry doctor --json` as a child process: wall time including Node start-up and SDK loading. */

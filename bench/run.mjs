@@ -9,9 +9,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
 const root = new URL("..", import.meta.url).pathname;
-const { startEmulator, defaultWorld, DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY } = await import(
-  join(root, "dist/emulator/index.js")
-);
+const { startEmulator, defaultWorld, emulatorClientEnv } = await import(join(root, "dist/emulator/index.js"));
 const BIN = join(root, "bin/quarry.js");
 const results = [];
 
@@ -42,17 +40,7 @@ function runQuarry(args, { emulator, cwd, home, env = {} }) {
       cwd,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        CLAUDE_CODE_USE_BEDROCK: "1",
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
-        AWS_SECRET_ACCESS_KEY: DEFAULT_SECRET_ACCESS_KEY,
-        AWS_ENDPOINT_URL: emulator.url,
-        AWS_CONFIG_FILE: join(home, "aws-config"),
-        AWS_SHARED_CREDENTIALS_FILE: join(home, "aws-credentials"),
-        QUARRY_CONFIG_DIR: join(home, ".quarry"),
-        QUARRY_DATA_DIR: join(home, ".quarry-data"),
+        ...emulatorClientEnv(emulator.url, home),
         ...env,
       },
     });

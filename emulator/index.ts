@@ -1,4 +1,5 @@
 /** The emulator's public surface for tests, benchmarks and the CLI. */
+export { emulatorClientEnv } from "./client-env.js";
 export { type RunningEmulator, type StartEmulatorOptions, startEmulator } from "./http/server.js";
 export type { RequestLogEntry } from "./http/types.js";
 export {

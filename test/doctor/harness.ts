@@ -1,17 +1,17 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  DEFAULT_ACCESS_KEY_ID,
-  DEFAULT_SECRET_ACCESS_KEY,
   defaultWorld,
+  emulatorClientEnv,
   type RunningEmulator,
   startEmulator,
   type WorldInput,
 } from "../../emulator/index.js";
 
-export const BIN = new URL("../../bin/quarry.js", import.meta.url).pathname;
+import { runQuarryProcess } from "../support/run-cli.js";
+
+export { BIN } from "../support/run-cli.js";
 
 /** One check as `quarry doctor --json` prints it. */
 export interface JsonCheck {
@@ -68,43 +68,13 @@ export async function quarry(args: string[], options: RunOptions = {}): Promise<
     mkdirSync(join(home, path, ".."), { recursive: true });
     writeFileSync(join(home, path), text);
   }
-  const base: Record<string, string> = {
-    PATH: process.env.PATH ?? "",
-    HOME: home,
-    CLAUDE_CODE_USE_BEDROCK: "1",
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY: DEFAULT_SECRET_ACCESS_KEY,
-    AWS_ENDPOINT_URL: emulator.url,
-    AWS_CONFIG_FILE: join(home, ".aws", "config"),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
-    // The credential chain must not wait on the instance metadata service when nothing else matches.
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    QUARRY_CONFIG_DIR: join(home, ".quarry"),
-  };
-  const env: Record<string, string> = { ...base };
+  const env: Record<string, string> = emulatorClientEnv(emulator.url, home);
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === null) delete env[k];
     else env[k] = v;
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: home,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr, emulator, home }));
-  });
+  const run = await runQuarryProcess(args, { cwd: home, env });
+  return { ...run, emulator, home };
 }
 
 /** Runs `quarry doctor --json` and indexes the checks by id. */
