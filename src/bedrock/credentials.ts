@@ -64,8 +64,12 @@ export class CredentialCache {
     this.now = options.now ?? Date.now;
   }
 
-  /** The provider to hand to AWS SDK clients. */
-  readonly provider: AwsCredentialIdentityProvider = () => this.get();
+  /**
+   * The provider to hand to AWS SDK clients. Marked `memoized` so the SDK does not wrap it in its own cache:
+   * that cache would keep credentials without an expiry forever, and a refresh (awsAuthRefresh, a new SSO
+   * login) could never take effect in this session.
+   */
+  readonly provider: AwsCredentialIdentityProvider = Object.assign(() => this.get(), { memoized: true });
 
   async get(): Promise<AwsCredentialIdentity> {
     if (this.cached && !this.expiresSoon(this.cached)) return this.cached;
@@ -135,7 +139,8 @@ export async function defaultChainProvider(
   profile: string | undefined,
 ): Promise<AwsCredentialIdentityProvider> {
   const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
-  return fromNodeProviderChain(profile ? { profile } : {});
+  // ignoreCache: re-read ~/.aws files on each resolution, so a refreshed credentials file is picked up.
+  return fromNodeProviderChain(profile ? { profile, ignoreCache: true } : { ignoreCache: true });
 }
 
 /** Runs awsAuthRefresh with output on stderr (stdout belongs to print mode's result). */
