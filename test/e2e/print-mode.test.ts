@@ -329,3 +329,27 @@ describe("--simulate", () => {
     expect(em.log).toHaveLength(0);
   });
 });
+
+describe("usage errors", () => {
+  it("a malformed --allowedTools rule and an unknown --resume id exit 2 with a message, no stack trace", async () => {
+    const { emulator: em, home } = await setup(undefined);
+    const repo = makeRepo();
+    const badRule = await runCli(["-p", "hi", "--allowedTools", "Bash(npm test"], {
+      cwd: repo,
+      emulator: em,
+      home,
+    });
+    expect(badRule.code).toBe(2);
+    expect(badRule.stderr).toContain('Invalid permission rule "Bash(npm test"');
+    expect(badRule.stderr).not.toMatch(/\n\s+at /);
+    const badResume = await runCli(["-p", "hi", "--resume", "no-such-session"], {
+      cwd: repo,
+      emulator: em,
+      home,
+    });
+    expect(badResume.code).toBe(2);
+    expect(badResume.stderr).toContain("no-such-session");
+    expect(badResume.stderr).not.toMatch(/\n\s+at /);
+    expect(em.log.filter((e) => e.service === "bedrock-runtime")).toHaveLength(0);
+  });
+});
