@@ -37,5 +37,8 @@ describe("quarry binary", () => {
     expect(stderr).toContain("commander");
     expect(stderr).not.toContain("@aws-sdk");
     expect(stderr).not.toContain("@smithy");
+    // The TUI (Ink, React) loads only for an interactive session.
+    expect(stderr).not.toMatch(/node_modules\/(ink|react|react-reconciler)\//);
+    expect(stderr).not.toContain("ui/tui");
   });
 });

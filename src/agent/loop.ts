@@ -86,10 +86,15 @@ export class Agent {
     this.messages = [...(o.history ?? [])];
   }
 
-  /** Runs one user prompt to completion, yielding events. Never throws: failures end in error + done events. */
-  async *run(prompt: string): AsyncGenerator<AgentEvent> {
+  /**
+   * Runs one user prompt to completion, yielding events. Never throws: failures end in error + done events.
+   * `signal` cancels this run only (interactive sessions pass a fresh one per turn; an aborted signal stays so).
+   */
+  async *run(
+    prompt: string,
+    signal: AbortSignal = this.o.signal ?? new AbortController().signal,
+  ): AsyncGenerator<AgentEvent> {
     const started = Date.now();
-    const signal = this.o.signal ?? new AbortController().signal;
     this.record({ type: "user", prompt });
     this.push({ role: "user", content: prompt });
     let turns = 0;

@@ -29,11 +29,9 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
   addSessionOptions(program).action(async (words: string[], opts: PrintOptions) => {
     const interactive = !opts.print && process.stdin.isTTY && process.stdout.isTTY;
     if (interactive) {
-      process.stderr.write(
-        'quarry: the interactive terminal UI is not available yet. Use print mode: quarry -p "your request"' +
-          " (add --simulate to try it against the built-in Bedrock emulator, no AWS needed)\n",
-      );
-      setExitCode(2);
+      // Ink and React load only here, so --version, --help and print mode never pay for them.
+      const { runInteractive } = await import("./interactive.js");
+      setExitCode(await runInteractive(opts));
       return;
     }
     // Without a terminal there is no one to ask: behave like print mode, as Claude Code does.

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { homedir } from "node:os";
 import type { AgentEvent } from "../agent/events.js";
-import { Agent, type PermissionDecision } from "../agent/loop.js";
+import { Agent, type PermissionDecision, type PermissionQuestion } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
 import { createSecretScrubber } from "../agent/secret-scrubber.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import { connectBedrock } from "../bedrock/connection.js";
-import { loadSettings, type Settings } from "../config/index.js";
+import { describeSource, loadSettings, type Settings } from "../config/index.js";
 import {
   createPermissionPolicy,
+  type PermissionPolicy,
   type PermissionTarget,
   resolveForNonInteractive,
   splitRuleList,
@@ -38,6 +39,20 @@ export interface OpenSessionOptions {
   signal: AbortSignal;
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Interactive front ends answer permission questions themselves (a dialog); without this, "ask" resolves
+   * as print mode does: denied, and the model told why. The decision is the policy's, with `ask` details.
+   */
+  ask?: (question: PermissionQuestion, decision: PolicyDecision) => Promise<PermissionAnswer>;
+}
+
+/** The permission policy's decision, including the `ask` details (summary, suggested rules). */
+export type PolicyDecision = ReturnType<PermissionPolicy["decide"]>;
+
+/** What a permission prompt answers. */
+export interface PermissionAnswer {
+  behavior: "allow" | "deny";
+  reason: string;
 }
 
 /** Everything a front end (print mode, TUI) needs to run the agent. */
@@ -46,6 +61,10 @@ export interface AgentSession {
   settings: Settings;
   startEvent: AgentEvent;
   warnings: string[];
+  /** The session's permission policy; "allow for this session" adds rules to it. */
+  policy: PermissionPolicy;
+  /** The main model's context window in tokens, for a "context used" figure. */
+  contextWindow: number;
   close(): Promise<void>;
 }
 
@@ -65,6 +84,12 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   }
   const settings = loadSettings({ cwd: o.cwd, env, flags: { model: opts.model, region: opts.region } });
   const warnings = [...settings.warnings];
+  if (settings.provider?.value === "anthropic") {
+    throw new UsageError(
+      `The direct Anthropic API (chosen by ${describeSource(settings.provider.source)}) is not supported yet; Quarry talks to Claude on Amazon Bedrock.`,
+      "export CLAUDE_CODE_USE_BEDROCK=1 (and AWS_REGION, AWS credentials), then run `quarry doctor`.",
+    );
+  }
   const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pending: string[] = [];
@@ -120,7 +145,8 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
         readOnly: tool.readOnly,
         target: tool.permissionTarget(input as never) as PermissionTarget,
       }),
-    ask: async (_question, decision: PermissionDecision) => {
+    ask: async (question, decision: PermissionDecision) => {
+      if (o.ask) return o.ask(question, decision as PolicyDecision);
       const resolved = resolveForNonInteractive(decision);
       return { behavior: resolved.behavior === "allow" ? "allow" : "deny", reason: resolved.reason };
     },
@@ -139,6 +165,8 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     agent,
     settings,
     warnings,
+    policy,
+    contextWindow: bedrock.main.capabilities.contextWindow,
     startEvent: {
       type: "session_start",
       sessionId: writer.id,

@@ -4,7 +4,7 @@ import { ConfigError, loadSettings, type Settings } from "../config/index.js";
 import { type DoctorContext, openDoctorContext } from "./context.js";
 import { buildIamPolicy } from "./iam-policy.js";
 import { listModels, renderModels } from "./models.js";
-import { renderReport, reportJson, useColor } from "./report.js";
+import { renderReport, reportJson, wantsColor } from "./report.js";
 import { runDoctor } from "./run.js";
 
 /** Options of `quarry doctor`. */
@@ -47,7 +47,7 @@ export async function runDoctorCommand(options: DoctorOptions): Promise<number> 
   }
   const report = await runDoctor(ctx);
   process.stdout.write(
-    options.json ? reportJson(report) : renderReport(report, useColor(process.stdout, process.env)),
+    options.json ? reportJson(report) : renderReport(report, wantsColor(process.stdout, process.env)),
   );
   return report.ok ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 import type { CheckStatus, DoctorReport } from "./types.js";
 
 /** Whether to colour output: a TTY, and NO_COLOR unset (https://no-color.org). */
-export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   return Boolean(stream.isTTY) && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
 }
 

@@ -1,6 +1,6 @@
 import AnthropicBedrock from "@anthropic-ai/bedrock-sdk";
 import { describe, expect, it } from "vitest";
-import { caught, DEFAULT_ACCOUNT_ID, MODELS, US_SONNET45, useEmulator, worldWith } from "./helpers.js";
+import { caught, DEFAULT_ACCOUNT_ID, MODELS, sharedEmulator, US_SONNET45, worldWith } from "./helpers.js";
 
 /**
  * @anthropic-ai/bedrock-sdk (fetch, HTTP/1.1, raw ":" in the path, event stream transcoded to SSE inside the
@@ -13,7 +13,7 @@ const { APIError, BadRequestError, NotFoundError, PermissionDeniedError, RateLim
 const APP_ID = "abc123def456";
 const APP_ARN = `arn:aws:bedrock:us-east-1:${DEFAULT_ACCOUNT_ID}:application-inference-profile/${APP_ID}`;
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.applicationProfiles = [{ id: APP_ID, name: "team-app", region: "us-east-1", copyFrom: US_SONNET45 }];
     for (const m of w.models ?? []) {

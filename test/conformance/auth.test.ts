@@ -9,9 +9,9 @@ import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_BEARER_TOKEN,
   DEFAULT_CREDENTIALS,
+  sharedEmulator,
   statusOf,
   US_SONNET45,
-  useEmulator,
   withEnv,
   worldWith,
 } from "./helpers.js";
@@ -40,7 +40,7 @@ const EXPIRED = {
 const WRONG_SECRET = { accessKeyId: DEFAULT_ACCESS_KEY_ID, secretAccessKey: "not-the-right-secret" };
 const UNKNOWN_KEY = { accessKeyId: "AKIAUNKNOWNEXAMPLE00", secretAccessKey: "whatever" };
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.identities!.push({
       name: "session-user",
@@ -292,7 +292,7 @@ describe("STS credential errors", () => {
 });
 
 describe('a world with auth: "none" (gateway setups)', () => {
-  const open = useEmulator(
+  const open = sharedEmulator(
     worldWith((w) => {
       w.auth = "none";
     }),

@@ -12,9 +12,9 @@ import {
   collect,
   decodeChunk,
   MODELS,
+  sharedEmulator,
   statusOf,
   US_SONNET45,
-  useEmulator,
 } from "./helpers.js";
 
 /**
@@ -25,7 +25,7 @@ import {
 const CACHING_UNSUPPORTED =
   "You invoked an unsupported model or your request did not allow prompt caching. See the documentation for more information.";
 
-const emu = useEmulator();
+const emu = sharedEmulator();
 
 /** A system prompt long enough to be worth caching; `tag` keeps tests from sharing cache entries. */
 const longSystem = (tag: string) =>

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { main } from "../../emulator/conformance/client.js";
-import { useEmulator, worldWith } from "./helpers.js";
+import { sharedEmulator, worldWith } from "./helpers.js";
 
 /** The conformance client (`npm run conformance`): passes against the emulator and fails loudly when it should. */
 
@@ -34,7 +34,7 @@ function capture() {
 }
 
 describe("against a running emulator (--url)", () => {
-  const emu = useEmulator(
+  const emu = sharedEmulator(
     worldWith((w) => {
       w.pageSize = 3;
     }),
@@ -72,7 +72,7 @@ describe("against a running emulator (--url)", () => {
 });
 
 describe("against a faulty emulator", () => {
-  const emu = useEmulator(
+  const emu = sharedEmulator(
     worldWith((w) => {
       w.script = [{ promptIncludes: "Stream a hello.", fault: { kind: "cut", atByte: 30 } }];
     }),

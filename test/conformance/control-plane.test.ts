@@ -15,9 +15,9 @@ import {
   DEFAULT_CREDENTIALS,
   GLOBAL_SONNET45,
   MODELS,
+  sharedEmulator,
   statusOf,
   US_SONNET45,
-  useEmulator,
   withEnv,
   worldWith,
 } from "./helpers.js";
@@ -31,7 +31,7 @@ const APP_ID = "team0app0001";
 const APP_ARN = `arn:aws:bedrock:us-east-1:${DEFAULT_ACCOUNT_ID}:application-inference-profile/${APP_ID}`;
 const ALL_MODEL_IDS = Object.values(MODELS).sort();
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.pageSize = 2;
     w.applicationProfiles = [{ id: APP_ID, name: "team-app", region: "us-east-1", copyFrom: US_SONNET45 }];

@@ -6,14 +6,14 @@ import {
   type Tool,
 } from "@aws-sdk/client-bedrock-runtime";
 import { describe, expect, it } from "vitest";
-import { caught, collect, statusOf, US_SONNET45, useEmulator, worldWith } from "./helpers.js";
+import { caught, collect, sharedEmulator, statusOf, US_SONNET45, worldWith } from "./helpers.js";
 
 /**
  * Converse and ConverseStream beyond plain text (WIRE.md §4.4, §4.5): tool use round trips, streamed tool
  * input, reasoning, stop sequences and max_tokens, all read back through the AWS SDK's own shapes.
  */
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.script = [
       {

@@ -13,9 +13,9 @@ import {
   DEFAULT_ACCOUNT_ID,
   decodeChunk,
   type EmulatorHandle,
+  sharedEmulator,
   statusOf,
   US_SONNET45,
-  useEmulator,
   worldWith,
 } from "./helpers.js";
 
@@ -27,7 +27,7 @@ import {
 
 const TRUNCATED = "Truncated event message received.";
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.script = [
       { promptIncludes: "throttle-once-h2", times: 1, fault: { kind: "http", status: 429 } },
@@ -315,7 +315,7 @@ describe("broken streams: the SDK's own decoder proves the framing is real", () 
 });
 
 describe("latency from the world", () => {
-  const slow = useEmulator(
+  const slow = sharedEmulator(
     worldWith((w) => {
       w.latency = { requestMs: 0, firstTokenMs: 250, tokensPerSecond: 0 };
     }),

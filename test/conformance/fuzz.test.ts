@@ -1,7 +1,7 @@
 import net from "node:net";
 import { InvokeModelCommand } from "@aws-sdk/client-bedrock-runtime";
 import { describe, expect, it } from "vitest";
-import { anthropicBody, type EmulatorHandle, US_SONNET45, useEmulator, worldWith } from "./helpers.js";
+import { anthropicBody, type EmulatorHandle, sharedEmulator, US_SONNET45, worldWith } from "./helpers.js";
 
 /**
  * Robustness: seeded random raw HTTP/1.1 traffic (paths, methods, headers, bodies, Authorization values) and
@@ -334,7 +334,7 @@ function expectNoInternalErrors(h: EmulatorHandle): void {
 }
 
 describe("fuzzing a SigV4 world (requests die at the front door)", () => {
-  const emu = useEmulator();
+  const emu = sharedEmulator();
 
   it("answers every random request well-formed, quickly, and keeps serving", async () => {
     const started = Date.now();
@@ -348,7 +348,7 @@ describe("fuzzing a SigV4 world (requests die at the front door)", () => {
 });
 
 describe('fuzzing an auth: "none" world (bodies reach the validators)', () => {
-  const emu = useEmulator(
+  const emu = sharedEmulator(
     worldWith((w) => {
       w.auth = "none";
     }),

@@ -108,7 +108,7 @@ export interface AnthropicOptions {
  * Starts an emulator for the enclosing test file or describe block and stops it (and every client built
  * through the handle) afterwards. `world` may be a function so it is only built when the hook runs.
  */
-export function useEmulator(world?: WorldInput | (() => WorldInput)): EmulatorHandle {
+export function sharedEmulator(world?: WorldInput | (() => WorldInput)): EmulatorHandle {
   let running: RunningEmulator | undefined;
   const clients: { destroy(): void }[] = [];
   beforeAll(async () => {

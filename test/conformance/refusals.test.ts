@@ -15,9 +15,9 @@ import {
   DEFAULT_ACCOUNT_ID,
   EU_SONNET45,
   MODELS,
+  sharedEmulator,
   statusOf,
   US_SONNET45,
-  useEmulator,
   worldWith,
 } from "./helpers.js";
 
@@ -38,7 +38,7 @@ const DENIED = { accessKeyId: "AKIADENIEDEXAMPLE001", secretAccessKey: "denied-s
 const LIMITED_ARN = `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:user/limited`;
 const DENIED_ARN = `arn:aws:sts::${DEFAULT_ACCOUNT_ID}:assumed-role/Dev/session-1`;
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     for (const m of w.models ?? []) {
       // Opus 4.6: not enabled; Sonnet 4.6: use-case form missing; Sonnet 4: Marketplace subscription missing.

@@ -17,8 +17,8 @@ import {
   EU_SONNET45,
   GLOBAL_SONNET45,
   MODELS,
+  sharedEmulator,
   US_SONNET45,
-  useEmulator,
   withEnv,
   worldWith,
 } from "./helpers.js";
@@ -33,7 +33,7 @@ const APP_PROFILE_ARN = `arn:aws:bedrock:us-east-1:${DEFAULT_ACCOUNT_ID}:applica
 const PROFILE_ARN = `arn:aws:bedrock:us-east-1:${DEFAULT_ACCOUNT_ID}:inference-profile/${US_SONNET45}`;
 const HAIKU3_ARN = `arn:aws:bedrock:us-east-1::foundation-model/${MODELS.haiku3}`;
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.applicationProfiles = [
       { id: APP_PROFILE_ID, name: "team-app", region: "us-east-1", copyFrom: US_SONNET45 },

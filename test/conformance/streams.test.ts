@@ -3,7 +3,7 @@ import http2 from "node:http2";
 import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { describe, expect, it } from "vitest";
-import { anthropicBody, US_SONNET45, useEmulator, worldWith } from "./helpers.js";
+import { anthropicBody, sharedEmulator, US_SONNET45, worldWith } from "./helpers.js";
 
 /**
  * The event stream on the wire (WIRE.md §6), read with raw node:http / node:http2 clients and decoded frame by
@@ -12,7 +12,7 @@ import { anthropicBody, US_SONNET45, useEmulator, worldWith } from "./helpers.js
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.auth = "none";
     w.script = [
@@ -191,7 +191,7 @@ describe("ConverseStream bytes", () => {
 });
 
 describe("pacing", () => {
-  const paced = useEmulator(
+  const paced = sharedEmulator(
     worldWith((w) => {
       w.auth = "none";
       w.latency = { requestMs: 0, firstTokenMs: 0, tokensPerSecond: 200 };

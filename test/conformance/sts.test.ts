@@ -1,6 +1,6 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_ACCOUNT_ID, DEFAULT_CREDENTIALS, useEmulator, withEnv, worldWith } from "./helpers.js";
+import { DEFAULT_ACCOUNT_ID, DEFAULT_CREDENTIALS, sharedEmulator, withEnv, worldWith } from "./helpers.js";
 
 /** STS GetCallerIdentity (query protocol, XML reply: WIRE.md §10.6) through @aws-sdk/client-sts. */
 
@@ -11,7 +11,7 @@ const ROLE = {
 };
 const ROLE_ARN = `arn:aws:sts::${DEFAULT_ACCOUNT_ID}:assumed-role/BedrockDev/alice`;
 
-const emu = useEmulator(
+const emu = sharedEmulator(
   worldWith((w) => {
     w.identities!.push({
       name: "alice",

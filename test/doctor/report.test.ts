@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderReport, reportJson, summaryLine, useColor } from "../../src/doctor/report.js";
+import { renderReport, reportJson, summaryLine, wantsColor } from "../../src/doctor/report.js";
 import type { DoctorReport } from "../../src/doctor/types.js";
 
 const report: DoctorReport = {
@@ -54,9 +54,9 @@ describe("doctor report", () => {
 
   it("colours only on a TTY without NO_COLOR", () => {
     expect(renderReport(report, true)).toContain("\u001b[31m✗\u001b[0m");
-    expect(useColor({ isTTY: true }, {})).toBe(true);
-    expect(useColor({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
-    expect(useColor({ isTTY: false }, {})).toBe(false);
+    expect(wantsColor({ isTTY: true }, {})).toBe(true);
+    expect(wantsColor({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
+    expect(wantsColor({ isTTY: false }, {})).toBe(false);
   });
 
   it("summarises and serialises", () => {

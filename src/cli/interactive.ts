@@ -1,0 +1,193 @@
+import { homedir } from "node:os";
+import { render } from "ink";
+import { createElement } from "react";
+import { findRepoRoot } from "../agent/memory.js";
+import { QuarryError } from "../bedrock/errors.js";
+import { ConfigError } from "../config/index.js";
+import { resolveDataDir } from "../session/locations.js";
+import { App } from "../ui/tui/App.js";
+import { PermissionBroker, type SessionInfo, type TuiBackend } from "../ui/tui/backend.js";
+import { PromptHistory } from "../ui/tui/history.js";
+import type { NewItem } from "../ui/tui/state.js";
+import { ColorContext, colorAllowed } from "../ui/tui/theme.js";
+import type { PrintOptions } from "./commands/print.js";
+import { type AgentSession, openAgentSession, type PolicyDecision, UsageError } from "./session-setup.js";
+import { readPackageVersion } from "./version.js";
+
+/** Error kinds that mean "nothing is configured yet" rather than "something broke". */
+const FIRST_RUN_KINDS = new Set(["no-region", "no-credentials"]);
+
+/**
+ * `quarry` in a terminal: opens the session, renders the Ink app, and returns the exit code when the user
+ * leaves. Configuration problems are explained in a few lines before any UI starts — never a stack trace.
+ */
+export async function runInteractive(options: PrintOptions): Promise<number> {
+  const cwd = process.cwd();
+  const simulation = options.simulate
+    ? await (await import("./simulate.js")).startSimulation(process.env)
+    : undefined;
+  try {
+    const env = simulation?.env ?? process.env;
+    let backend: TuiBackend;
+    try {
+      backend = await createBackend(
+        simulation ? { ...options, model: undefined, region: undefined } : options,
+        cwd,
+        env,
+        simulation?.banner,
+      );
+    } catch (err) {
+      process.stderr.write(explainStartFailure(err));
+      return 2;
+    }
+    const intro: NewItem[] = [
+      { kind: "info", text: `Quarry ${readPackageVersion()} · ${cwd} · /help for commands` },
+      ...(simulation ? [{ kind: "warning" as const, text: simulation.banner }] : []),
+      ...startWarnings.splice(0).map((text) => ({ kind: "warning" as const, text })),
+    ];
+    const history = PromptHistory.forProject(resolveDataDir(env, homedir(), cwd), findRepoRoot(cwd) ?? cwd);
+    const app = render(
+      createElement(
+        ColorContext.Provider,
+        { value: colorAllowed(process.env) },
+        createElement(App, { backend, history, intro }),
+      ),
+      { exitOnCtrlC: false },
+    );
+    await app.waitUntilExit();
+    backend.cancel();
+    await backend.close();
+    return 0;
+  } finally {
+    await simulation?.close();
+  }
+}
+
+// Warnings from opening the first session, shown at the top of the transcript.
+const startWarnings: string[] = [];
+
+/** What a newcomer needs when Quarry cannot start: what is missing, and where to go next. */
+export function explainStartFailure(err: unknown): string {
+  if (err instanceof QuarryError && FIRST_RUN_KINDS.has(err.kind)) {
+    return [
+      "Quarry needs an AWS region, credentials, and access to a Claude model on Amazon Bedrock.",
+      `  ${err.explanation}`,
+      `  Fix: ${err.fix}`,
+      "  Run `quarry doctor` to check each of these, or `quarry --simulate` to try Quarry with no AWS account.",
+      "",
+    ].join("\n");
+  }
+  if (err instanceof QuarryError) return `quarry: ${err.render()}\n  Check your setup with: quarry doctor\n`;
+  if (err instanceof UsageError || err instanceof ConfigError) {
+    const fix = (err as { fix?: string }).fix;
+    return `quarry: ${err.message}\n${fix ? `  Fix: ${fix}\n` : ""}`;
+  }
+  return `quarry: could not start: ${err instanceof Error ? err.message : String(err)}\n  Check your setup with: quarry doctor\n`;
+}
+
+/** The TUI's view of a session, over openAgentSession; /clear, /model and /resume reopen it. */
+async function createBackend(
+  options: PrintOptions,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  simulation: string | undefined,
+): Promise<TuiBackend> {
+  const permissions = new PermissionBroker();
+  // One controller per turn: an aborted signal cannot be reused, so a cancelled turn gets a fresh one next.
+  let turn = new AbortController();
+  let current: AgentSession;
+
+  const ask = async (
+    question: { tool: string; summary: string; input: unknown },
+    decision: PolicyDecision,
+  ) => {
+    const suggestedRules = decision.ask?.suggestedRules ?? [];
+    const answer = await permissions.ask({
+      tool: question.tool,
+      summary: decision.ask?.summary ?? question.summary,
+      reason: decision.reason,
+      input: question.input,
+      suggestedRules,
+    });
+    if (answer.choice === "deny") {
+      return {
+        behavior: "deny" as const,
+        reason: answer.note ? `The user denied this and said: ${answer.note}` : "The user denied this.",
+      };
+    }
+    if (answer.choice === "session") for (const rule of suggestedRules) current.policy.addSessionRule(rule);
+    return {
+      behavior: "allow" as const,
+      reason: answer.choice === "session" ? "Allowed by the user for this session." : "Allowed by the user.",
+    };
+  };
+
+  const open = (o: PrintOptions) =>
+    openAgentSession({
+      options: o,
+      interactive: true,
+      signal: turn.signal,
+      cwd,
+      env,
+      ask,
+    });
+
+  let currentOptions = options;
+  current = await open(options);
+  startWarnings.push(...current.warnings);
+
+  const info = (): SessionInfo => {
+    const start = current.startEvent;
+    if (start.type !== "session_start") throw new Error("unexpected start event");
+    return {
+      sessionId: start.sessionId,
+      model: start.model,
+      sideModel: start.sideModel,
+      region: start.region,
+      contextWindow: current.contextWindow,
+      simulation,
+    };
+  };
+
+  /** Opens a replacement session first, so a failure (bad model, no such session) leaves the old one working. */
+  const reopen = async (o: PrintOptions): Promise<SessionInfo> => {
+    const next = await open(o);
+    await current.close();
+    current = next;
+    currentOptions = o;
+    return info();
+  };
+
+  const doctorContext = async () => {
+    const { openDoctorContext } = await import("../doctor/context.js");
+    return openDoctorContext(current.settings, env);
+  };
+
+  return {
+    info,
+    permissions,
+    run(prompt) {
+      if (turn.signal.aborted) turn = new AbortController();
+      return current.agent.run(prompt, turn.signal);
+    },
+    cancel: () => turn.abort(),
+    clear: () => reopen({ ...currentOptions, resume: undefined, continue: undefined }),
+    switchModel: (model) =>
+      reopen({ ...currentOptions, model, resume: info().sessionId, continue: undefined }),
+    resume: (id) => reopen({ ...currentOptions, resume: id, continue: id ? undefined : true }),
+    async doctor() {
+      const [{ runDoctor }, { renderReport }] = await Promise.all([
+        import("../doctor/run.js"),
+        import("../doctor/report.js"),
+      ]);
+      return renderReport(await runDoctor(await doctorContext()), colorAllowed(process.env)).trimEnd();
+    },
+    async models() {
+      const { listModels, renderModels } = await import("../doctor/models.js");
+      const ctx = await doctorContext();
+      if (ctx.regionError) throw ctx.regionError;
+      return `${renderModels(await listModels(ctx)).trimEnd()}\nSwitch with /model <name>.`;
+    },
+    close: () => current.close(),
+  };
+}

@@ -1,0 +1,68 @@
+import { Box, Text } from "ink";
+import type { ToolDisplay } from "../../tools/types.js";
+import { DiffView } from "./DiffView.js";
+import type { Item } from "./state.js";
+import { C } from "./theme.js";
+
+/** Lines of Bash (or other) output kept on screen: the tail, where errors and summaries usually are. */
+export const OUTPUT_TAIL_LINES = 5;
+
+type ToolItem = Extract<Item, { kind: "tool" }>;
+
+const MARKS: Record<ToolItem["status"], { mark: string; color: string }> = {
+  running: { mark: "…", color: "yellow" },
+  waiting: { mark: "?", color: "yellow" },
+  ok: { mark: "✓", color: "green" },
+  error: { mark: "✗", color: "red" },
+  denied: { mark: "⊘", color: "red" },
+};
+
+/** One tool call: status mark, tool, key argument; then its diff, collapsed output, or refusal. */
+export function ToolBlock({ item }: { item: ToolItem }) {
+  const { mark, color } = MARKS[item.status];
+  const display = item.display as ToolDisplay | undefined;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <C color={color}>{mark}</C> <Text bold>{item.name}</Text> <Text dimColor>{item.summary}</Text>
+        {display?.kind === "diff" && (
+          <Text>
+            {" "}
+            <C color="green">+{display.added}</C> <C color="red">-{display.removed}</C>
+          </Text>
+        )}
+        {display?.kind === "bash" && display.exitCode !== null && display.exitCode !== 0 && (
+          <C color="red"> exit {display.exitCode}</C>
+        )}
+        {display?.kind === "bash" && display.timedOut && <C color="red"> timed out</C>}
+      </Text>
+      <ToolBody item={item} display={display} />
+    </Box>
+  );
+}
+
+function ToolBody({ item, display }: { item: ToolItem; display: ToolDisplay | undefined }) {
+  if (item.status === "denied") return <Text dimColor>{`  denied: ${item.output ?? ""}`}</Text>;
+  if (display?.kind === "diff" && item.status === "ok") return <DiffView patch={display.patch} />;
+  if (item.status === "error" && item.output) return <OutputTail text={item.output} color="red" />;
+  if (item.name === "Bash" && item.output && item.status === "ok") return <OutputTail text={item.output} />;
+  return null;
+}
+
+/** The last lines of some output, with a count of what was folded away. */
+export function OutputTail({ text, color }: { text: string; color?: string }) {
+  const lines = text.replace(/\n+$/, "").split("\n");
+  const tail = lines.slice(-OUTPUT_TAIL_LINES);
+  const hidden = lines.length - tail.length;
+  return (
+    <Box flexDirection="column" paddingLeft={2}>
+      {hidden > 0 && <Text dimColor>… {hidden} earlier lines</Text>}
+      {tail.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: output lines are positional
+        <C key={i} color={color} dimColor={!color}>
+          {l || " "}
+        </C>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,94 @@
+import type { AgentEvent } from "../../agent/events.js";
+
+/** What the status line shows about the connected session. */
+export interface SessionInfo {
+  sessionId: string;
+  model: string;
+  sideModel?: string;
+  region: string;
+  contextWindow: number;
+  /** Set when running against the built-in emulator (`--simulate`): shown on screen, always. */
+  simulation?: string;
+}
+
+/** One gated tool call waiting for the user. */
+export interface PermissionPrompt {
+  tool: string;
+  /** What the policy says will happen: "run `npm test`", "edit ./src/a.ts". */
+  summary: string;
+  reason: string;
+  input: unknown;
+  /** Rules "allow for this session" would add. */
+  suggestedRules: readonly string[];
+}
+
+/** The user's answer in the permission dialog. */
+export type PermissionChoice = { choice: "once" } | { choice: "session" } | { choice: "deny"; note?: string };
+
+/**
+ * Everything the App needs from a running session. interactive.ts implements it over openAgentSession; tests
+ * pass a fake, so components never touch AWS, files or the agent directly.
+ */
+export interface TuiBackend {
+  info(): SessionInfo;
+  /** Runs one prompt; the events end with `done`. */
+  run(prompt: string): AsyncIterable<AgentEvent>;
+  /** Cancels the running turn (tools killed); the session stays usable. */
+  cancel(): void;
+  permissions: PermissionBroker;
+  /** Starts a new conversation (a new transcript). */
+  clear(): Promise<SessionInfo>;
+  /** Switches the main model, keeping the conversation; rejects (session unchanged) if it does not resolve. */
+  switchModel(model: string): Promise<SessionInfo>;
+  /** Resumes a session by id, or the most recent one in this project. */
+  resume(id?: string): Promise<SessionInfo>;
+  /** The preflight report as text. */
+  doctor(): Promise<string>;
+  /** Usable models as text (`quarry models`). */
+  models(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Hands permission questions from the agent (which awaits an answer) to the UI (which shows one dialog at a
+ * time). A plain observable so the App subscribes without polling.
+ */
+export class PermissionBroker {
+  private queue: { prompt: PermissionPrompt; resolve(c: PermissionChoice): void }[] = [];
+  private listeners = new Set<() => void>();
+
+  /** Called by the backend's ask callback; resolves when the user answers. */
+  ask(prompt: PermissionPrompt): Promise<PermissionChoice> {
+    return new Promise((resolve) => {
+      this.queue.push({ prompt, resolve });
+      this.emit();
+    });
+  }
+
+  /** The question on screen, if any. */
+  current(): PermissionPrompt | undefined {
+    return this.queue[0]?.prompt;
+  }
+
+  answer(choice: PermissionChoice): void {
+    const head = this.queue.shift();
+    head?.resolve(choice);
+    this.emit();
+  }
+
+  /** A cancelled turn denies whatever was still waiting, so the agent can unwind. */
+  denyAll(note: string): void {
+    const waiting = this.queue.splice(0);
+    for (const w of waiting) w.resolve({ choice: "deny", note });
+    this.emit();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,46 @@
+/** Slash commands, with the one-line help `/help` prints. */
+export const SLASH_COMMANDS = [
+  { name: "help", help: "show commands and keys" },
+  { name: "clear", help: "start a new conversation and clear the screen" },
+  { name: "cost", help: "tokens and cost of this session" },
+  { name: "model", help: "/model lists usable models; /model <name> switches (validated first)" },
+  { name: "doctor", help: "check region, credentials and model access" },
+  { name: "resume", help: "/resume [id]: continue an earlier session (the latest without an id)" },
+  { name: "init", help: "ask the model to write an AGENTS.md for this repository" },
+  { name: "exit", help: "quit" },
+] as const;
+
+export type SlashName = (typeof SLASH_COMMANDS)[number]["name"];
+
+/** `/model sonnet` → { name: "model", arg: "sonnet" }; unknown names come back with known: false. */
+export function parseSlash(
+  text: string,
+): { known: true; name: SlashName; arg: string } | { known: false; name: string } | undefined {
+  const m = /^\/(\S+)\s*([\s\S]*)$/.exec(text.trim());
+  if (!m) return undefined;
+  const name = m[1]!;
+  const found = SLASH_COMMANDS.find((c) => c.name === name);
+  return found ? { known: true, name: found.name, arg: m[2]!.trim() } : { known: false, name };
+}
+
+export const KEYS_HELP = [
+  "Enter send · \\ then Enter for a new line · ↑/↓ history",
+  "Esc or Ctrl-C cancel the running turn · Ctrl-C twice on an empty prompt exits · Ctrl-L clears the screen",
+];
+
+/** The text `/help` shows. */
+export function helpText(): string {
+  const width = Math.max(...SLASH_COMMANDS.map((c) => c.name.length)) + 1;
+  return [
+    "Commands:",
+    ...SLASH_COMMANDS.map((c) => `  /${c.name.padEnd(width)} ${c.help}`),
+    "Keys:",
+    ...KEYS_HELP.map((k) => `  ${k}`),
+  ].join("\n");
+}
+
+/** The prompt `/init` sends: the model explores and writes AGENTS.md through the usual Write permission. */
+export const INIT_PROMPT =
+  "Look through this repository (layout, build and test commands, conventions you can infer from the code) " +
+  "and write a concise AGENTS.md at its root for coding agents working here: how to build, test and lint, " +
+  "the structure, and the conventions to follow. If an AGENTS.md already exists, improve it instead.";

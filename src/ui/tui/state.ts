@@ -1,0 +1,186 @@
+import type { AgentEvent } from "../../agent/events.js";
+import type { Usage } from "../../providers/types.js";
+
+/** One block of the transcript on screen. */
+export type Item =
+  | { kind: "user"; id: number; text: string }
+  | { kind: "assistant"; id: number; text: string; open: boolean }
+  | {
+      kind: "tool";
+      id: number;
+      callId: string;
+      name: string;
+      summary: string;
+      status: "running" | "waiting" | "ok" | "error" | "denied";
+      output?: string;
+      display?: unknown;
+    }
+  | { kind: "warning"; id: number; text: string }
+  | { kind: "error"; id: number; message: string; fix?: string }
+  | { kind: "info"; id: number; text: string };
+
+/** Distributes Omit over the union so each variant keeps its own fields. */
+export type NewItem = Item extends infer T ? (T extends Item ? Omit<T, "id"> : never) : never;
+
+export interface Totals {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Tokens of the last turn's prompt + output: what the next prompt starts from. */
+  contextTokens: number;
+}
+
+/**
+ * The screen's model. Finished items move to `done` (rendered once by Ink's <Static>, never again), so a
+ * long session costs the same per frame as a short one; only `live` (the turn in progress) re-renders.
+ */
+export interface ViewState {
+  done: Item[];
+  live: Item[];
+  nextId: number;
+  running: boolean;
+  /** Shown next to the spinner: "thinking", "running Bash"… */
+  activity: string;
+  totals: Totals;
+  title?: string;
+}
+
+export const INITIAL_STATE: ViewState = {
+  done: [],
+  live: [],
+  nextId: 1,
+  running: false,
+  activity: "",
+  totals: { inputTokens: 0, outputTokens: 0, costUsd: 0, contextTokens: 0 },
+};
+
+function finished(item: Item): boolean {
+  if (item.kind === "assistant") return !item.open;
+  if (item.kind === "tool") return item.status !== "running" && item.status !== "waiting";
+  return true;
+}
+
+/** Moves the finished prefix of `live` to `done`, keeping screen order. */
+function settle(s: ViewState): ViewState {
+  let n = 0;
+  while (n < s.live.length && finished(s.live[n]!)) n++;
+  if (n === 0) return s;
+  return { ...s, done: [...s.done, ...s.live.slice(0, n)], live: s.live.slice(n) };
+}
+
+/** Adds an item below everything else (closing any streaming text first). */
+export function push(s: ViewState, item: NewItem): ViewState {
+  const live = s.live.map((i) => (i.kind === "assistant" && i.open ? { ...i, open: false } : i));
+  return settle({ ...s, live: [...live, { ...item, id: s.nextId } as Item], nextId: s.nextId + 1 });
+}
+
+function updateTool(
+  s: ViewState,
+  callId: string,
+  patch: Partial<Extract<Item, { kind: "tool" }>>,
+): ViewState {
+  const live = s.live.map((i) => (i.kind === "tool" && i.callId === callId ? { ...i, ...patch } : i));
+  return settle({ ...s, live });
+}
+
+function contextOf(u: Usage): number {
+  return u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens + u.outputTokens;
+}
+
+/** Marks a turn as started with the user's prompt. */
+export function startTurn(s: ViewState, prompt: string): ViewState {
+  return { ...push(s, { kind: "user", text: prompt }), running: true, activity: "thinking" };
+}
+
+/** Applies one agent event. Pure, so the whole transcript logic is testable without a terminal. */
+export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
+  switch (e.type) {
+    case "text_delta": {
+      const last = s.live.at(-1);
+      if (last?.kind === "assistant" && last.open) {
+        return {
+          ...s,
+          activity: "writing",
+          live: [...s.live.slice(0, -1), { ...last, text: last.text + e.text }],
+        };
+      }
+      return { ...push(s, { kind: "assistant", text: e.text, open: true }), activity: "writing" };
+    }
+    case "thinking_delta":
+      return s.activity === "thinking" ? s : { ...s, activity: "thinking" };
+    case "retry": {
+      // The streamed attempt is void: drop its text (still live — tools only start after a turn completes).
+      const live = s.live.filter((i) => !(i.kind === "assistant" && i.open));
+      return push(
+        { ...s, live },
+        { kind: "warning", text: `Retrying (attempt ${e.attempt + 1}): ${e.message}` },
+      );
+    }
+    case "tool_call":
+      return {
+        ...push(s, {
+          kind: "tool",
+          callId: e.id,
+          name: e.name,
+          summary: e.summary,
+          status: "running",
+        }),
+        activity: `running ${e.name}`,
+      };
+    case "permission_request":
+      return { ...updateTool(s, e.id, { status: "waiting" }), activity: "waiting for permission" };
+    case "permission_decision":
+      return e.behavior === "deny"
+        ? updateTool(s, e.id, { status: "denied", output: e.reason })
+        : updateTool(s, e.id, { status: "running" });
+    case "tool_result": {
+      const tool = s.live.find((i) => i.kind === "tool" && i.callId === e.id);
+      if (tool?.kind === "tool" && tool.status === "denied") return settle(s);
+      return updateTool(s, e.id, {
+        status: e.isError ? "error" : "ok",
+        output: e.content,
+        display: e.display,
+      });
+    }
+    case "usage":
+      return {
+        ...s,
+        totals: {
+          inputTokens:
+            s.totals.inputTokens +
+            e.usage.inputTokens +
+            e.usage.cacheCreationInputTokens +
+            e.usage.cacheReadInputTokens,
+          outputTokens: s.totals.outputTokens + e.usage.outputTokens,
+          costUsd: s.totals.costUsd + e.costUsd,
+          contextTokens: contextOf(e.usage),
+        },
+      };
+    case "warning":
+      return push(s, { kind: "warning", text: e.message });
+    case "title":
+      return { ...s, title: e.title };
+    case "compacted":
+      return push(s, {
+        kind: "info",
+        text: `Compacted the conversation: ${e.removedMessages} messages summarised in ~${e.summaryTokens} tokens.`,
+      });
+    case "error":
+      return push(s, { kind: "error", message: e.message, fix: e.fix });
+    case "done": {
+      // Anything still open is final now (an abort can leave a tool mid-run).
+      const live = s.live.map((i): Item => {
+        if (i.kind === "assistant") return { ...i, open: false };
+        if (i.kind === "tool" && (i.status === "running" || i.status === "waiting"))
+          return { ...i, status: "error", output: "cancelled" };
+        return i;
+      });
+      let next = settle({ ...s, live, running: false, activity: "" });
+      if (e.reason === "aborted")
+        next = push(next, { kind: "info", text: "Cancelled. The session is kept." });
+      return next;
+    }
+    default:
+      return s;
+  }
+}
