@@ -7,17 +7,22 @@ import type { PreparedTurn } from "./turn.js";
 
 /** InvokeModel and InvokeModelWithResponseStream answers for Anthropic models (WIRE.md §4.2, §4.3, §5). */
 
+/** What a re-encoding proxy sends: the Anthropic events as SSE text instead of an AWS event stream. */
+function writeSseProxy(turn: PreparedTurn, res: ResponseWriter): Promise<void> {
+  return writeStream(res, {
+    headers: { "content-type": "text/event-stream", "x-amzn-requestid": turn.requestId },
+    events: anthropicStreamEvents(turn.reply, turn.timing),
+    encode: sseEncode,
+    latency: turn.latency,
+    timing: turn.timing,
+  });
+}
+
 /** Answers InvokeModel: the Message as JSON with Bedrock's token-count headers. */
 export async function respondInvoke(turn: PreparedTurn, res: ResponseWriter): Promise<void> {
   const { reply, fault, timing } = turn;
   if (fault?.kind === "proxy" && fault.as === "sse") {
-    await writeStream(res, {
-      headers: { "content-type": "text/event-stream", "x-amzn-requestid": turn.requestId },
-      events: anthropicStreamEvents(reply, timing),
-      encode: sseEncode,
-      latency: turn.latency,
-      timing,
-    });
+    await writeSseProxy(turn, res);
     return;
   }
   await sendBody(res, {
@@ -49,13 +54,7 @@ export async function respondInvokeStream(turn: PreparedTurn, res: ResponseWrite
       );
       return;
     }
-    await writeStream(res, {
-      headers: { "content-type": "text/event-stream", "x-amzn-requestid": turn.requestId },
-      events: anthropicStreamEvents(reply, timing),
-      encode: sseEncode,
-      latency: turn.latency,
-      timing,
-    });
+    await writeSseProxy(turn, res);
     return;
   }
   await writeStream(res, {
