@@ -66,6 +66,8 @@ export interface AgentOptions {
   signal?: AbortSignal;
   /** Ask the side model for a session title after the first turn. */
   wantTitle?: boolean;
+  /** Extended thinking for main-model turns (MAX_THINKING_TOKENS), when the model supports it. */
+  thinking?: { budget: number; mode: "enabled" | "adaptive" };
   /** Notices raised outside the streamed turn (side calls, resolution); drained into warning events. */
   notices?: { drain(): string[] };
 }
@@ -80,6 +82,7 @@ export class Agent {
   private cost = 0;
   /** Tokens Bedrock counted for the conversation up to `countedMessages` (last turn's prompt + output). */
   private countedTokens = 0;
+  private titleAsked = false;
   private countedMessages = 0;
 
   constructor(private readonly o: AgentOptions) {
@@ -131,7 +134,11 @@ export class Agent {
         yield { type: "usage", model: this.o.modelName, usage: message.usage, costUsd: cost };
         result = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
         const calls = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
-        if (turns === 1 && this.o.wantTitle) yield* this.makeTitle(prompt, signal);
+        if (this.o.wantTitle && !this.titleAsked) {
+          // Once per session: later prompts in an interactive session must not wait on a side call.
+          this.titleAsked = true;
+          yield* this.makeTitle(prompt, signal);
+        }
         yield* this.drainNotices();
         if (calls.length === 0 || message.stopReason !== "tool_use") break;
         const results = yield* this.runTools(calls, signal);
@@ -184,7 +191,14 @@ export class Agent {
   /** Streams one model turn; returns undefined when aborted. Retries restart the visible text (a retry event). */
   private async *streamTurn(signal: AbortSignal): AsyncGenerator<AgentEvent, AssistantMessage | undefined> {
     const stream = this.o.provider.streamTurn(
-      { system: this.o.system, messages: this.messages, tools: this.o.definitions, signal },
+      {
+        system: this.o.system,
+        messages: this.messages,
+        tools: this.o.definitions,
+        signal,
+        thinkingBudget: this.o.thinking?.budget,
+        thinkingMode: this.o.thinking?.mode,
+      },
       { role: "main" },
     );
     let final: AssistantMessage | undefined;
@@ -322,16 +336,38 @@ export class Agent {
   private async *maybeCompact(signal: AbortSignal): AsyncGenerator<AgentEvent> {
     const estimate = await this.promptTokens();
     if (!shouldCompact(estimate, this.o.contextWindow)) return;
+    yield* this.compactNow(signal, false);
+  }
+
+  /**
+   * Compacts the conversation now (`/compact`), whatever its size. Never throws: yields `compacted`, or a
+   * warning when there is nothing older than the latest prompt to summarise, the call fails, or it is cancelled.
+   */
+  async *compact(
+    signal: AbortSignal = this.o.signal ?? new AbortController().signal,
+  ): AsyncGenerator<AgentEvent> {
+    yield* this.compactNow(signal, true);
+  }
+
+  private async *compactNow(signal: AbortSignal, explicit: boolean): AsyncGenerator<AgentEvent> {
     try {
       const outcome = await compactConversation(this.o.provider, this.messages, signal);
-      if (!outcome) return;
+      if (!outcome) {
+        if (explicit)
+          yield { type: "warning", message: "Nothing to compact yet: the conversation is short." };
+        return;
+      }
       this.messages.splice(0, this.messages.length, ...outcome.messages);
       this.countedTokens = 0;
       this.countedMessages = 0;
       this.record({ type: "compacted", messages: outcome.messages });
       yield { type: "compacted", summaryTokens: outcome.summaryTokens, removedMessages: outcome.removed };
     } catch (err) {
-      yield { type: "warning", message: `Could not compact the conversation: ${(err as Error).message}` };
+      const message =
+        explicit && signal.aborted
+          ? "Compaction cancelled; the conversation is unchanged."
+          : `Could not compact the conversation: ${(err as Error).message}`;
+      yield { type: "warning", message };
     }
   }
 

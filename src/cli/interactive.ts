@@ -7,6 +7,7 @@ import { ConfigError } from "../config/index.js";
 import { resolveDataDir } from "../session/locations.js";
 import { App } from "../ui/tui/App.js";
 import { PermissionBroker, type SessionInfo, type TuiBackend } from "../ui/tui/backend.js";
+import { listProjectFiles } from "../ui/tui/complete.js";
 import { PromptHistory } from "../ui/tui/history.js";
 import type { NewItem } from "../ui/tui/state.js";
 import { ColorContext, colorAllowed } from "../ui/tui/theme.js";
@@ -50,7 +51,7 @@ export async function runInteractive(options: PrintOptions): Promise<number> {
       createElement(
         ColorContext.Provider,
         { value: colorAllowed(process.env) },
-        createElement(App, { backend, history, intro }),
+        createElement(App, { backend, history, intro, listFiles: () => listProjectFiles(cwd) }),
       ),
       { exitOnCtrlC: false },
     );
@@ -169,6 +170,10 @@ async function createBackend(
     run(prompt) {
       if (turn.signal.aborted) turn = new AbortController();
       return current.agent.run(prompt, turn.signal);
+    },
+    compact() {
+      if (turn.signal.aborted) turn = new AbortController();
+      return current.agent.compact(turn.signal);
     },
     cancel: () => turn.abort(),
     clear: () => reopen({ ...currentOptions, resume: undefined, continue: undefined }),

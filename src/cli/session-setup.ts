@@ -159,6 +159,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     history,
     signal: o.signal,
     wantTitle: history.length === 0,
+    thinking: thinkingFor(settings.maxThinkingTokens?.value, bedrock.main.capabilities.thinking),
     notices,
   });
   return {
@@ -199,4 +200,13 @@ export function replayMessages(events: readonly { type: string; [k: string]: unk
   }
   while (messages.at(-1)?.role === "user") messages.pop();
   return messages;
+}
+
+/** MAX_THINKING_TOKENS applies only to models that think; 0 or unset means no extended thinking. */
+function thinkingFor(
+  budget: number | undefined,
+  mode: "none" | "enabled" | "adaptive",
+): { budget: number; mode: "enabled" | "adaptive" } | undefined {
+  if (!budget || mode === "none") return undefined;
+  return { budget, mode };
 }

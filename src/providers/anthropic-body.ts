@@ -39,7 +39,11 @@ export function buildInvokeBody(request: TurnRequest, options: BodyOptions): Rec
     );
   }
   if (request.thinkingBudget) {
-    body.thinking = { type: "enabled", budget_tokens: request.thinkingBudget };
+    // Newer models refuse "enabled" ("thinking.type.enabled is not supported for this model", FIELD-REPORT §3).
+    body.thinking =
+      request.thinkingMode === "adaptive"
+        ? { type: "adaptive" }
+        : { type: "enabled", budget_tokens: Math.min(request.thinkingBudget, options.maxTokens - 1) };
   } else if (request.temperature !== undefined) {
     body.temperature = request.temperature;
   }

@@ -59,6 +59,8 @@ export interface TurnRequest {
   maxTokens?: number;
   /** Extended thinking budget; omitted = no thinking. */
   thinkingBudget?: number;
+  /** How the model takes thinking: a budget ("enabled") or "adaptive" (newer models refuse "enabled"). */
+  thinkingMode?: "enabled" | "adaptive";
   temperature?: number;
   signal?: AbortSignal;
 }

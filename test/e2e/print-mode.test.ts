@@ -353,3 +353,36 @@ describe("usage errors", () => {
     expect(em.log.filter((e) => e.service === "bedrock-runtime")).toHaveLength(0);
   });
 });
+
+describe("extended thinking", () => {
+  it("MAX_THINKING_TOKENS turns thinking on for a model that supports it, and thinking blocks go back with tool results", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        {
+          turn: 1,
+          reply: {
+            content: [
+              { type: "thinking", thinking: "I should list the files first." },
+              tool("LS", { path: "." }),
+            ],
+          },
+        },
+        { turn: 2, reply: { content: [text("There is one file.")] } },
+      ]),
+    );
+    const repo = makeRepo({ "a.txt": "a\n" });
+    const run = await runCli(["-p", "what is here?", "--model", "sonnet"], {
+      cwd: repo,
+      emulator: em,
+      home,
+      env: { MAX_THINKING_TOKENS: "2048" },
+    });
+    expect(run.stderr).not.toContain("error");
+    expect(run.code).toBe(0);
+    const [first, second] = mainTurns(em).map((e) => e.body as Record<string, unknown>);
+    expect(first!.thinking).toBeDefined();
+    const assistant = (second!.messages as { role: string; content: { type: string }[] }[])[1]!;
+    expect(assistant.content.map((b) => b.type)).toEqual(["thinking", "tool_use"]);
+    expect(run.stdout.trim()).toBe("There is one file.");
+  });
+});

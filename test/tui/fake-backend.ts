@@ -26,6 +26,9 @@ export function fakeBackend(
       if (!script) throw new Error(`no script left for ${prompt}`);
       return script(backend);
     },
+    compact: async function* () {
+      yield { type: "warning", message: "Nothing to compact yet: the conversation is short." };
+    },
     cancel() {
       backend.cancelled++;
     },

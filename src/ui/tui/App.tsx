@@ -20,10 +20,12 @@ export interface AppProps {
   history: PromptHistory;
   /** Shown once at the top: version line, simulation banner, start-up warnings. */
   intro?: NewItem[];
+  /** The project's files for `@path` completion in the prompt. */
+  listFiles?(): Promise<string[]>;
 }
 
 /** The interactive session: transcript (static once finished), live turn, dialog or prompt, status line. */
-export function App({ backend, history, intro = [] }: AppProps) {
+export function App({ backend, history, intro = [], listFiles }: AppProps) {
   const { exit } = useApp();
   const { write } = useStdout();
   const [view, setView] = useState<ViewState>(() => intro.reduce(push, INITIAL_STATE));
@@ -127,6 +129,10 @@ export function App({ backend, history, intro = [] }: AppProps) {
           setInfo(next);
           note({ kind: "info", text: `Model: ${next.model} (${next.region}). The conversation continues.` });
         });
+      case "compact":
+        return void task("compacting the conversation", async () => {
+          for await (const event of backend.compact()) setView((s) => applyEvent(s, event));
+        });
       case "doctor":
         return void task("running doctor", async () => note({ kind: "info", text: await backend.doctor() }));
       case "resume":
@@ -198,6 +204,7 @@ export function App({ backend, history, intro = [] }: AppProps) {
           onSubmit={submit}
           onKey={onKey}
           active={!question}
+          listFiles={listFiles}
           placeholder={view.done.length + view.live.length <= 3 ? "Ask Quarry to do something · /help" : ""}
         />
         {hint ? <Text dimColor>{hint}</Text> : <StatusLine info={info} totals={view.totals} />}

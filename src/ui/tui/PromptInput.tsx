@@ -1,5 +1,6 @@
 import { Box, type Key, Text, useInput } from "ink";
 import { useRef, useState } from "react";
+import { completeAt } from "./complete.js";
 import {
   backspace,
   type EditorState,
@@ -25,11 +26,17 @@ export interface PromptInputProps {
   /** While a dialog is open the prompt keeps its text but ignores keys. */
   active: boolean;
   placeholder?: string;
+  /** The project's files (relative paths) for `@path` + Tab completion; without it Tab does nothing. */
+  listFiles?(): Promise<string[]>;
 }
 
+/** Most `@path` candidates listed under the prompt. */
+const SHOWN_MATCHES = 8;
+
 /** The prompt: multi-line (`\` + Enter), ↑/↓ through history, a drawn cursor (no blinking timer). */
-export function PromptInput({ history, onSubmit, onKey, active, placeholder }: PromptInputProps) {
+export function PromptInput({ history, onSubmit, onKey, active, placeholder, listFiles }: PromptInputProps) {
   const [shown, setShown] = useState<EditorState>(EMPTY_EDITOR);
+  const [matches, setMatches] = useState<string[]>([]);
   // Keys can arrive faster than React re-renders: edit the ref, so no keystroke works on a stale state.
   const ref = useRef<EditorState>(EMPTY_EDITOR);
   const setState = (next: EditorState) => {
@@ -42,6 +49,7 @@ export function PromptInput({ history, onSubmit, onKey, active, placeholder }: P
   useInput(
     (input, key) => {
       const state = ref.current;
+      setMatches((m) => (m.length ? [] : m));
       if (onKey?.(input, key, state.text.length === 0)) {
         if (key.ctrl && input === "c") setState(EMPTY_EDITOR);
         return;
@@ -87,6 +95,18 @@ export function PromptInput({ history, onSubmit, onKey, active, placeholder }: P
       if (key.ctrl && input === "u") return setState(killToLineStart(state));
       // Most terminals send DEL (0x7f) for the Backspace key, which Ink reports as `delete`.
       if (key.backspace || key.delete) return setState(backspace(state));
+      if (key.tab && listFiles) {
+        // Listing is asynchronous: apply it only if nothing was typed meanwhile.
+        void listFiles()
+          .then((files) => {
+            const done = ref.current === state ? completeAt(state, files) : undefined;
+            if (!done) return;
+            setState(done.state);
+            setMatches(done.matches);
+          })
+          .catch(() => {});
+        return;
+      }
       if (key.ctrl || key.meta || key.escape || key.tab) return;
       if (input) setState(insert(state, input));
     },
@@ -94,9 +114,17 @@ export function PromptInput({ history, onSubmit, onKey, active, placeholder }: P
   );
 
   return (
-    <Box borderStyle="round" borderDimColor paddingX={1} flexDirection="column">
-      <PromptText state={shown} placeholder={placeholder} showCursor={active} />
-    </Box>
+    <>
+      <Box borderStyle="round" borderDimColor paddingX={1} flexDirection="column">
+        <PromptText state={shown} placeholder={placeholder} showCursor={active} />
+      </Box>
+      {matches.length > 0 && (
+        <Text dimColor>
+          {matches.slice(0, SHOWN_MATCHES).join("  ")}
+          {matches.length > SHOWN_MATCHES ? `  … ${matches.length - SHOWN_MATCHES} more` : ""}
+        </Text>
+      )}
+    </>
   );
 }
 

@@ -33,6 +33,8 @@ export interface TuiBackend {
   info(): SessionInfo;
   /** Runs one prompt; the events end with `done`. */
   run(prompt: string): AsyncIterable<AgentEvent>;
+  /** Summarises older turns now (`/compact`); ends with `compacted` or a warning. Cancelled by cancel(). */
+  compact(): AsyncIterable<AgentEvent>;
   /** Cancels the running turn (tools killed); the session stays usable. */
   cancel(): void;
   permissions: PermissionBroker;

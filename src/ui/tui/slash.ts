@@ -2,6 +2,7 @@
 export const SLASH_COMMANDS = [
   { name: "help", help: "show commands and keys" },
   { name: "clear", help: "start a new conversation and clear the screen" },
+  { name: "compact", help: "summarise the older turns now, keeping the latest, to free context" },
   { name: "cost", help: "tokens and cost of this session" },
   { name: "model", help: "/model lists usable models; /model <name> switches (validated first)" },
   { name: "doctor", help: "check region, credentials and model access" },
@@ -24,7 +25,7 @@ export function parseSlash(
 }
 
 export const KEYS_HELP = [
-  "Enter send · \\ then Enter for a new line · ↑/↓ history",
+  "Enter send · \\ then Enter for a new line · ↑/↓ history · @path then Tab completes a file name",
   "Esc or Ctrl-C cancel the running turn · Ctrl-C twice on an empty prompt exits · Ctrl-L clears the screen",
 ];
 
