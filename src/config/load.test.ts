@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigError } from "./errors.js";
-import { type LoadSettingsOptions, loadSettings } from "./load.js";
+import type { ConfigError } from "./errors.js";
+import type { LoadSettingsOptions } from "./load.js";
 import { Secret } from "./secret.js";
 import type { Settings } from "./settings.js";
 import { describeSource } from "./sources.js";
@@ -14,22 +14,12 @@ beforeEach(() => {
 });
 afterEach(() => world.cleanup());
 
-function load(options: Partial<LoadSettingsOptions> = {}): Settings {
-  return loadSettings({ cwd: world.project, env: {}, home: world.home, ...options });
-}
-function loadError(options: Partial<LoadSettingsOptions> = {}): ConfigError {
-  try {
-    load(options);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error("expected a ConfigError");
-}
-const projectFile = () => join(world.project, ".quarry", "settings.json");
-const localFile = () => join(world.project, ".quarry", "settings.local.json");
-const userFile = () => join(world.home, ".quarry", "settings.json");
-const claudeFile = () => join(world.home, ".claude", "settings.json");
+const load = (options: Partial<LoadSettingsOptions> = {}): Settings => world.load(options);
+const loadError = (options: Partial<LoadSettingsOptions> = {}): ConfigError => world.loadError(options);
+const projectFile = () => world.files.project;
+const localFile = () => world.files.local;
+const userFile = () => world.files.user;
+const claudeFile = () => world.files.claude;
 
 describe("precedence", () => {
   it("flag > env > local > project > user > claude settings", () => {

@@ -1,6 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { ConfigError } from "./errors.js";
+import { type LoadSettingsOptions, loadSettings } from "./load.js";
+import type { Settings } from "./settings.js";
 
 /** A throwaway home and project on disk for settings tests (test helper, not shipped API). */
 export interface TestWorld {
@@ -10,6 +13,12 @@ export interface TestWorld {
   readonly project: string;
   write(path: string, content: string | object): string;
   cleanup(): void;
+  /** Settings files in their standard places. */
+  readonly files: { project: string; local: string; user: string; claude: string };
+  /** loadSettings in this world (empty env unless given). */
+  load(options?: Partial<LoadSettingsOptions>): Settings;
+  /** The ConfigError loadSettings throws in this world; fails the test if it does not throw one. */
+  loadError(options?: Partial<LoadSettingsOptions>): ConfigError;
 }
 
 /** Creates a temp dir with `home/` and `project/` (with a `.git` dir). */
@@ -19,10 +28,28 @@ export function makeWorld(): TestWorld {
   const project = join(root, "work", "project");
   mkdirSync(home, { recursive: true });
   mkdirSync(join(project, ".git"), { recursive: true });
+  const load = (options: Partial<LoadSettingsOptions> = {}): Settings =>
+    loadSettings({ cwd: project, env: {}, home, ...options });
   return {
     root,
     home,
     project,
+    files: {
+      project: join(project, ".quarry", "settings.json"),
+      local: join(project, ".quarry", "settings.local.json"),
+      user: join(home, ".quarry", "settings.json"),
+      claude: join(home, ".claude", "settings.json"),
+    },
+    load,
+    loadError(options = {}) {
+      try {
+        load(options);
+      } catch (err) {
+        if (err instanceof ConfigError) return err;
+        throw err;
+      }
+      throw new Error("expected a ConfigError");
+    },
     write(path, content) {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content, null, 2));
