@@ -3,7 +3,6 @@ import { render } from "ink";
 import { createElement } from "react";
 import { findRepoRoot } from "../agent/memory.js";
 import { QuarryError } from "../bedrock/errors.js";
-import { ConfigError } from "../config/index.js";
 import { resolveDataDir } from "../session/locations.js";
 import { App } from "../ui/tui/App.js";
 import { PermissionBroker, type SessionInfo, type TuiBackend } from "../ui/tui/backend.js";
@@ -12,7 +11,7 @@ import { PromptHistory } from "../ui/tui/history.js";
 import type { NewItem } from "../ui/tui/state.js";
 import { ColorContext, colorAllowed } from "../ui/tui/theme.js";
 import type { PrintOptions } from "./commands/print.js";
-import { type AgentSession, openAgentSession, type PolicyDecision, UsageError } from "./session-setup.js";
+import { type AgentSession, isUsageError, openAgentSession, type PolicyDecision } from "./session-setup.js";
 import { readPackageVersion } from "./version.js";
 
 /** Error kinds that mean "nothing is configured yet" rather than "something broke". */
@@ -79,10 +78,7 @@ export function explainStartFailure(err: unknown): string {
     ].join("\n");
   }
   if (err instanceof QuarryError) return `quarry: ${err.render()}\n  Check your setup with: quarry doctor\n`;
-  if (err instanceof UsageError || err instanceof ConfigError) {
-    const fix = (err as { fix?: string }).fix;
-    return `quarry: ${err.message}\n${fix ? `  Fix: ${fix}\n` : ""}`;
-  }
+  if (isUsageError(err)) return `quarry: ${err.message}\n${err.fix ? `  Fix: ${err.fix}\n` : ""}`;
   return `quarry: could not start: ${err instanceof Error ? err.message : String(err)}\n  Check your setup with: quarry doctor\n`;
 }
 

@@ -1,12 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { AgentEvent } from "../agent/events.js";
 import { QuarryError } from "../bedrock/errors.js";
-import { ConfigError } from "../config/index.js";
-import { PermissionRuleError } from "../permissions/index.js";
-import { SessionNotFoundError } from "../session/index.js";
 import { type OutputFormat, PrintRenderer } from "../ui/print.js";
 import type { PrintOptions } from "./commands/print.js";
-import { openAgentSession, UsageError } from "./session-setup.js";
+import { isUsageError, openAgentSession } from "./session-setup.js";
 
 const FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
 
@@ -55,15 +52,9 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     await session.close();
     return done?.reason === "end_turn" || done?.reason === "max_turns" ? 0 : 1;
   } catch (err) {
-    if (
-      err instanceof UsageError ||
-      err instanceof ConfigError ||
-      err instanceof PermissionRuleError ||
-      err instanceof SessionNotFoundError
-    ) {
+    if (isUsageError(err)) {
       process.stderr.write(`quarry: ${err.message}\n`);
-      const fix = (err as { fix?: string }).fix;
-      if (fix) process.stderr.write(`  Fix: ${fix}\n`);
+      if (err.fix) process.stderr.write(`  Fix: ${err.fix}\n`);
       return 2;
     }
     if (err instanceof QuarryError) {

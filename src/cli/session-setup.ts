@@ -6,17 +6,23 @@ import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
 import { createSecretScrubber } from "../agent/secret-scrubber.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import { connectBedrock } from "../bedrock/connection.js";
-import { describeSource, loadSettings, type Settings } from "../config/index.js";
+import { ConfigError, describeSource, loadSettings, type Settings } from "../config/index.js";
 import {
   createPermissionPolicy,
   type PermissionPolicy,
+  PermissionRuleError,
   type PermissionTarget,
   resolveForNonInteractive,
   splitRuleList,
 } from "../permissions/index.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
-import { type SessionEvent, SessionStore, type SessionWriter } from "../session/index.js";
+import {
+  type SessionEvent,
+  SessionNotFoundError,
+  SessionStore,
+  type SessionWriter,
+} from "../session/index.js";
 import { createToolContext, createToolRegistry, runToolCall, toolDefinitions } from "../tools/index.js";
 import type { PrintOptions } from "./commands/print.js";
 
@@ -28,6 +34,16 @@ export class UsageError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Mistakes in flags, settings files, permission rules or session ids: exit code 2, message and fix only. */
+export function isUsageError(err: unknown): err is Error & { fix?: string } {
+  return (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof PermissionRuleError ||
+    err instanceof SessionNotFoundError
+  );
 }
 
 const MODES = ["default", "acceptEdits", "plan", "bypassPermissions"] as const;
