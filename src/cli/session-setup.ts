@@ -106,34 +106,8 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       "export CLAUDE_CODE_USE_BEDROCK=1 (and AWS_REGION, AWS credentials), then run `quarry doctor`.",
     );
   }
-  const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
-  // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
-  const pending: string[] = [];
-  const notices = { drain: () => pending.splice(0, pending.length) };
-  const bedrock = await createBedrockSession(connection, { onNotice: (m) => pending.push(m) });
-  warnings.push(...bedrock.warnings);
-
+  // Everything that can fail on a typo (permission rules, a session id) is checked before any network call.
   const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
-  const store = SessionStore.fromEnvironment(env);
-  let history: Message[] = [];
-  let writer: SessionWriter;
-  if (opts.resume || opts.continue) {
-    const existing = opts.resume ? store.open(opts.resume, projectRoot) : store.latest(projectRoot);
-    if (!existing) {
-      throw new UsageError(
-        "There is no earlier session in this project to continue.",
-        'start one with quarry -p "…"',
-      );
-    }
-    const loaded = existing.load();
-    warnings.push(...loaded.warnings);
-    history = replayMessages(loaded.events);
-    writer = existing.resume();
-  } else {
-    writer = store.create({ projectRoot, model: bedrock.main.sendId, id: randomUUID() });
-  }
-
-  const tools = createToolRegistry({ cwd: o.cwd });
   const fromFlag = (values: string[] | undefined, source: string) =>
     (values ?? []).flatMap(splitRuleList).map((value) => ({ value, source }));
   const policy = createPermissionPolicy({
@@ -143,6 +117,38 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     projectRoot,
     home: homedir(),
   });
+  const store = SessionStore.fromEnvironment(env);
+  const existing = opts.resume
+    ? store.open(opts.resume, projectRoot)
+    : opts.continue
+      ? store.latest(projectRoot)
+      : undefined;
+  if ((opts.resume || opts.continue) && !existing) {
+    throw new UsageError(
+      "There is no earlier session in this project to continue.",
+      'start one with quarry -p "…"',
+    );
+  }
+
+  const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+  // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
+  const pending: string[] = [];
+  const notices = { drain: () => pending.splice(0, pending.length) };
+  const bedrock = await createBedrockSession(connection, { onNotice: (m) => pending.push(m) });
+  warnings.push(...bedrock.warnings);
+
+  let history: Message[] = [];
+  let writer: SessionWriter;
+  if (existing) {
+    const loaded = existing.load();
+    warnings.push(...loaded.warnings);
+    history = replayMessages(loaded.events);
+    writer = existing.resume();
+  } else {
+    writer = store.create({ projectRoot, model: bedrock.main.sendId, id: randomUUID() });
+  }
+
+  const tools = createToolRegistry({ cwd: o.cwd });
   const toolContext = createToolContext({ cwd: o.cwd, signal: o.signal });
   // Credentials in this process's env never travel in tool output (to the model, the transcript or the UI).
   const scrub = createSecretScrubber({ ...process.env, ...env });

@@ -350,7 +350,8 @@ describe("usage errors", () => {
     expect(badResume.code).toBe(2);
     expect(badResume.stderr).toContain("no-such-session");
     expect(badResume.stderr).not.toMatch(/\n\s+at /);
-    expect(em.log.filter((e) => e.service === "bedrock-runtime")).toHaveLength(0);
+    // Checked before any network call: not even the control plane was asked.
+    expect(em.log).toHaveLength(0);
   });
 });
 
