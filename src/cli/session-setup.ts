@@ -204,7 +204,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
 
 /**
  * Rebuilds the conversation from a transcript: messages in order, with a compaction replacing everything
- * before it. A turn cut off mid-way (an assistant tool call without results) is dropped so the API accepts it.
+ * before it.
  */
 export function replayMessages(events: readonly { type: string; [k: string]: unknown }[]): Message[] {
   let messages: Message[] = [];
@@ -212,6 +212,9 @@ export function replayMessages(events: readonly { type: string; [k: string]: unk
     if (e.type === "message") messages.push(e.message as Message);
     else if (e.type === "compacted") messages = [...(e.messages as Message[])];
   }
+  // Tool calls whose results never made it (the process died while they ran) cannot be sent back. Trailing
+  // user messages stay: tool results after --max-turns, or a prompt cancelled before any reply; the API joins
+  // consecutive user messages with the next prompt.
   const last = messages.at(-1);
   if (
     last?.role === "assistant" &&
@@ -220,7 +223,6 @@ export function replayMessages(events: readonly { type: string; [k: string]: unk
   ) {
     messages.pop();
   }
-  while (messages.at(-1)?.role === "user") messages.pop();
   return messages;
 }
 
