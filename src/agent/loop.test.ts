@@ -28,7 +28,88 @@ function recordingProvider() {
   return { provider, calls };
 }
 
+/** A provider double whose first turn asks for the given tool calls and whose second turn ends. */
+function toolCallingProvider(calls: { id: string; name: string }[]): ModelProvider {
+  let turn = 0;
+  return {
+    async *streamTurn(): AsyncIterable<ProviderEvent> {
+      turn++;
+      const content =
+        turn === 1
+          ? calls.map((c) => ({ type: "tool_use" as const, id: c.id, name: c.name, input: {} }))
+          : [{ type: "text" as const, text: "done" }];
+      yield {
+        type: "message_stop",
+        message: {
+          id: "m",
+          model: "x",
+          content,
+          stopReason: turn === 1 ? "tool_use" : "end_turn",
+          usage: { inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+        },
+      };
+    },
+    complete: async () => {
+      throw new Error("unused");
+    },
+    countTokens: async () => 1,
+  };
+}
+
+const fakeTool = (name: string, readOnly: boolean) => ({
+  name,
+  readOnly,
+  inputSchema: { safeParse: () => ({ success: true }) },
+  permissionTarget: () => ({ kind: "none" }),
+  summarize: () => name,
+});
+
 describe("Agent", () => {
+  it("runs consecutive read-only calls in parallel and a writing call alone, results in call order", async () => {
+    const log: string[] = [];
+    const running = new Set<string>();
+    let maxParallel = 0;
+    const agent = new Agent({
+      provider: toolCallingProvider([
+        { id: "a", name: "Read" },
+        { id: "b", name: "Grep" },
+        { id: "c", name: "Write" },
+        { id: "d", name: "Read" },
+      ]),
+      tools: [fakeTool("Read", true), fakeTool("Grep", true), fakeTool("Write", false)],
+      definitions: [],
+      runTool: async (name) => {
+        running.add(name);
+        maxParallel = Math.max(maxParallel, running.size);
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, 20));
+        log.push(`end ${name}`);
+        running.delete(name);
+        return { content: `${name} ok` };
+      },
+      decide: () => ({ behavior: "allow", reason: "" }),
+      ask: async () => ({ behavior: "deny", reason: "" }),
+      system: "s",
+      maxTurns: 5,
+      contextWindow: 200_000,
+      modelName: "x",
+    });
+    const results: string[] = [];
+    for await (const e of agent.run("go")) if (e.type === "tool_result") results.push(e.id);
+    expect(log).toEqual([
+      "start Read",
+      "start Grep",
+      "end Read",
+      "end Grep",
+      "start Write",
+      "end Write",
+      "start Read",
+      "end Read",
+    ]);
+    expect(maxParallel).toBe(2);
+    expect(results).toEqual(["a", "b", "c", "d"]);
+  });
+
   it("asks for a session title once, not on every prompt of a session", async () => {
     const { provider, calls } = recordingProvider();
     const agent = new Agent({
