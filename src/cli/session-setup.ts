@@ -149,7 +149,12 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   }
 
   const tools = createToolRegistry({ cwd: o.cwd });
-  const toolContext = createToolContext({ cwd: o.cwd, signal: o.signal });
+  const toolContext = {
+    ...createToolContext({ cwd: o.cwd, signal: o.signal }),
+    readable: (path: string) =>
+      policy.decide({ tool: "Read", readOnly: true, target: { kind: "read", paths: [path] } }).behavior !==
+      "deny",
+  };
   // Credentials in this process's env never travel in tool output (to the model, the transcript or the UI).
   const scrub = createSecretScrubber({ ...process.env, ...env });
   const memory = loadMemoryFiles(o.cwd, projectRoot, settings.userConfigDir.value);

@@ -55,8 +55,10 @@ export const createGlobTool = (options: ToolOptions): Tool<GlobInput> => ({
     });
     if (ctx.signal.aborted) return toolError("Glob was interrupted.");
     const rules = gitIgnoreFor(ctx.cwd, base);
-    const kept = matches.filter((file) => !rules.ignores(file, false));
-    const hidden = matches.length - kept.length;
+    const visible = matches.filter((file) => !rules.ignores(file, false));
+    const hidden = matches.length - visible.length;
+    // Files a deny rule keeps from the model are left out, not just refused on Read.
+    const kept = ctx.readable ? visible.filter((file) => ctx.readable!(file)) : visible;
     if (kept.length === 0) {
       const note =
         hidden > 0

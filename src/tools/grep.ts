@@ -108,7 +108,15 @@ export const createGrepTool = (options: ToolOptions & { engine?: GrepEngine }): 
     const outcome = await runEngine(query, options.engine ?? "auto");
     if (outcome.error) return toolError(outcome.error);
     if (ctx.signal.aborted) return toolError("Grep was interrupted.");
-    return { content: await formatOutcome(outcome, query, input["-n"] ?? true, input.head_limit) };
+    const readable = ctx.readable;
+    const allowed = readable
+      ? { ...outcome, files: outcome.files.filter((f) => readable(resolvePath(query.root, f.path))) }
+      : outcome;
+    const withheld = outcome.files.length - allowed.files.length;
+    const content = await formatOutcome(allowed, query, input["-n"] ?? true, input.head_limit);
+    return {
+      content: withheld > 0 ? `${content}\n(${withheld} matching file(s) withheld by deny rules.)` : content,
+    };
   },
 });
 

@@ -15,6 +15,11 @@ export interface ToolContext {
   shell: PersistentShell;
   /** TodoWrite's list. */
   todos: TodoStore;
+  /**
+   * Whether the user's permission rules let the model read this file (absolute path). Directory-wide searches
+   * (Grep, Glob) leave out files a deny rule such as `Read(./.env)` covers; absent = everything readable.
+   */
+  readable?: (absolutePath: string) => boolean;
 }
 
 /** Structured extras for UIs; the model only sees `content`. */

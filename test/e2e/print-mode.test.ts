@@ -387,3 +387,35 @@ describe("extended thinking", () => {
     expect(run.stdout.trim()).toBe("There is one file.");
   });
 });
+
+describe("deny rules and directory-wide searches", () => {
+  it("Grep and Glob leave out files a Read deny rule covers", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        {
+          turn: 1,
+          reply: {
+            content: [
+              tool("Grep", { pattern: "TOKEN", output_mode: "content" }, "toolu_grep"),
+              tool("Glob", { pattern: "**/*" }, "toolu_glob"),
+            ],
+          },
+        },
+        { turn: 2, reply: { content: [text("Searched.")] } },
+      ]),
+    );
+    const repo = makeRepo({
+      ".env": "API_TOKEN=hunter2-very-secret\n",
+      "src/a.ts": "export const TOKEN_NAME = 'x';\n",
+      ".quarry/settings.json": JSON.stringify({ permissions: { deny: ["Read(./.env)"] } }),
+    });
+    const run = await runCli(["-p", "find tokens"], { cwd: repo, emulator: em, home });
+    expect(run.code).toBe(0);
+    const [grep, glob] = toolResultsSent(em, 1);
+    expect(grep!.content).toContain("src/a.ts");
+    expect(grep!.content).not.toContain("hunter2");
+    expect(grep!.content).toContain("1 matching file(s) withheld by deny rules");
+    expect(glob!.content).toContain("a.ts");
+    expect(glob!.content).not.toContain(".env");
+  });
+});
