@@ -1,4 +1,5 @@
 import type { QuarryError } from "../bedrock/errors.js";
+import type { ModelRole } from "../bedrock/resolver.js";
 
 /**
  * The provider interface the agent uses: stream a turn as typed events, a non-streaming call for side tasks,
@@ -50,7 +51,8 @@ export interface ToolDefinition {
   input_schema: Record<string, unknown>;
 }
 
-export type ModelRole = "main" | "small" | "compaction" | "title" | "subagent";
+// The roles are the resolver's: one list of who may call a model.
+export type { ModelRole } from "../bedrock/resolver.js";
 
 export interface TurnRequest {
   system?: string;
