@@ -8,13 +8,13 @@ import type {
 import type { World } from "../world/schema.js";
 import { parseJsonBody, validateAnthropicBody } from "./anthropic-body.js";
 import { PromptCache } from "./caching.js";
+import { checkConversation } from "./conversation-rules.js";
 import { respondConverse, respondConverseStream } from "./converse.js";
 import { converseToNormalized } from "./converse-request.js";
 import { countTokens } from "./count-tokens.js";
 import { buildOutcome, conversationTurn, Script } from "./engine.js";
 import { httpFaultError, streamExceptionAsHttpError } from "./faults.js";
 import { respondInvoke, respondInvokeStream } from "./invoke.js";
-import { checkConversation } from "./conversation-rules.js";
 import { checkModelLimits } from "./limits.js";
 import { checkParameters } from "./parameter-rules.js";
 import type { PreparedTurn } from "./turn.js";

@@ -44,6 +44,12 @@ function refusal(fn: () => unknown): { status: number; type: string; message: st
   throw new Error("expected a BedrockError");
 }
 
+/** CountTokens' refusal for profiles (docs/emulator-rules.md). */
+const NO_COUNTING = {
+  status: 400,
+  type: "ValidationException",
+  message: "The provided model doesn't support counting tokens.",
+};
 const INVALID = {
   status: 400,
   type: "ValidationException",
@@ -272,14 +278,14 @@ describe("resolveInvocationTarget for CountTokens", () => {
   it("refuses profiles", () => {
     expect(
       refusal(() => world.resolveInvocationTarget(`us.${SONNET45}`, "us-east-1", { forCountTokens: true })),
-    ).toEqual(INVALID);
+    ).toEqual(NO_COUNTING);
     expect(
       refusal(() =>
         world.resolveInvocationTarget(app("abc123def456", "us-east-1"), "us-east-1", {
           forCountTokens: true,
         }),
       ),
-    ).toEqual(INVALID);
+    ).toEqual(NO_COUNTING);
   });
 
   it("quotes CountTokens' own pattern", () => {

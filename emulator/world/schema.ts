@@ -100,7 +100,7 @@ export const PolicyStatement = z
      * StringLike / StringNotLike, values a string or a list (any match satisfies the operator).
      */
     condition: z
-      .record(
+      .partialRecord(
         z.enum(["StringEquals", "StringNotEquals", "StringLike", "StringNotLike"]),
         z.record(z.literal("aws:RequestedRegion"), z.union([z.string(), z.array(z.string()).min(1)])),
       )
