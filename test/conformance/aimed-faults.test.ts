@@ -1,7 +1,15 @@
 import { ListInferenceProfilesCommand } from "@aws-sdk/client-bedrock";
 import { InvokeModelCommand, InvokeModelWithResponseStreamCommand } from "@aws-sdk/client-bedrock-runtime";
 import { describe, expect, it } from "vitest";
-import { anthropicBody, caught, decodeChunk, sharedEmulator, statusOf, US_SONNET45, worldWith } from "./helpers.js";
+import {
+  anthropicBody,
+  caught,
+  decodeChunk,
+  sharedEmulator,
+  statusOf,
+  US_SONNET45,
+  worldWith,
+} from "./helpers.js";
 
 /**
  * Faults aimed precisely (world script `operations`, frame-exact cuts, stall phases), observed through the
@@ -56,7 +64,10 @@ describe("faults aimed at one operation", () => {
       emu
         .runtime({ maxAttempts: 1 })
         .send(
-          new InvokeModelWithResponseStreamCommand({ modelId: US_SONNET45, body: anthropicBody("stream-only") }),
+          new InvokeModelWithResponseStreamCommand({
+            modelId: US_SONNET45,
+            body: anthropicBody("stream-only"),
+          }),
         ),
     );
     expect(err.name).toBe("ServiceUnavailableException");
