@@ -76,7 +76,7 @@ describe("routing", () => {
   });
 
   it("serves routes under an endpoint path prefix", () => {
-    expect((ok("/some/prefix/foundation-models").modelSummaries as unknown[]).length).toBe(6);
+    expect((ok("/some/prefix/foundation-models").modelSummaries as unknown[]).length).toBe(16);
     expect(ok(`/prefix/inference-profiles/${label(`us.${SONNET45}`)}`).inferenceProfileId).toBe(
       `us.${SONNET45}`,
     );
@@ -87,7 +87,7 @@ describe("ListFoundationModels", () => {
   it("lists the region's models with Bedrock's summary shape", () => {
     const body = ok("/foundation-models");
     const summaries = body.modelSummaries as Array<Record<string, unknown>>;
-    expect(summaries).toHaveLength(6);
+    expect(summaries).toHaveLength(16);
     expect(summaries[0]).toEqual({
       modelArn: fm(SONNET45, "us-east-1"),
       modelId: SONNET45,
@@ -105,11 +105,11 @@ describe("ListFoundationModels", () => {
   it("filters by provider (case-insensitively), inference type and output modality", () => {
     const ids = (q: string) =>
       (ok(`/foundation-models?${q}`).modelSummaries as Array<{ modelId: string }>).map((m) => m.modelId);
-    expect(ids("byProvider=anthropic")).toHaveLength(6);
+    expect(ids("byProvider=anthropic")).toHaveLength(16);
     expect(ids("byProvider=Amazon")).toEqual([]);
     expect(ids("byInferenceType=ON_DEMAND")).toEqual([HAIKU3]);
     expect(ids("byInferenceType=PROVISIONED")).toEqual([]);
-    expect(ids("byOutputModality=TEXT")).toHaveLength(6);
+    expect(ids("byOutputModality=TEXT")).toHaveLength(16);
     expect(ids("byOutputModality=IMAGE")).toEqual([]);
     expect(ids("byCustomizationType=FINE_TUNING")).toEqual([]);
   });
@@ -120,7 +120,7 @@ describe("ListFoundationModels", () => {
       x.inferenceProfiles = x.inferenceProfiles!.filter((p) => p.modelId !== HAIKU3);
       x.applicationProfiles = [];
     });
-    expect((ok("/foundation-models", "eu-west-1", w).modelSummaries as unknown[]).length).toBe(5);
+    expect((ok("/foundation-models", "eu-west-1", w).modelSummaries as unknown[]).length).toBe(15);
     expect(
       (ok("/foundation-models", "eu-west-1").modelSummaries as Array<{ modelArn: string }>)[0]?.modelArn,
     ).toBe(fm(SONNET45, "eu-west-1"));
@@ -230,7 +230,7 @@ describe("ListInferenceProfiles", () => {
     expect(body.nextToken).toBeUndefined();
     expect("nextToken" in body).toBe(false);
     const summaries = body.inferenceProfileSummaries as Summary[];
-    expect(summaries).toHaveLength(11);
+    expect(summaries).toHaveLength(31);
     expect(summaries.find((s) => s.inferenceProfileId === `us.${SONNET45}`)).toEqual({
       inferenceProfileName: "US Anthropic Claude Sonnet 4.5",
       description: "Routes requests to Anthropic Claude Sonnet 4.5 in us-east-1 and us-west-2.",
@@ -271,8 +271,8 @@ describe("ListInferenceProfiles", () => {
       token = body.nextToken as string | undefined;
       pages++;
     } while (token && pages < 10);
-    expect(pages).toBe(3);
-    expect(new Set(seen).size).toBe(11);
+    expect(pages).toBe(8);
+    expect(new Set(seen).size).toBe(31);
   });
 
   it("uses the world's page size when maxResults is absent", () => {

@@ -112,7 +112,7 @@ function listFoundationModels(
   v.oneOf(q.get("byOutputModality"), "byOutputModality", ["TEXT", "IMAGE", "EMBEDDING"]);
   v.oneOf(q.get("byInferenceType"), "byInferenceType", ["ON_DEMAND", "PROVISIONED"]);
   v.throwIfAny();
-  authorize(ctx.identity, "bedrock:ListFoundationModels", "*");
+  authorize(ctx.identity, "bedrock:ListFoundationModels", "*", ctx.region);
 
   const provider = q.get("byProvider")?.toLowerCase();
   const modality = q.get("byOutputModality");
@@ -144,7 +144,12 @@ function getFoundationModel(identifier: string, ctx: CallContext, world: WorldIn
     modelId = arn?.resourceId ?? identifier;
     regionOk = arn?.region === ctx.region && arn.partition === world.partition;
   }
-  authorize(ctx.identity, "bedrock:GetFoundationModel", world.foundationModelArn(modelId, ctx.region));
+  authorize(
+    ctx.identity,
+    "bedrock:GetFoundationModel",
+    world.foundationModelArn(modelId, ctx.region),
+    ctx.region,
+  );
   const model = world.model(modelId);
   if (!model || !regionOk || !model.regions.includes(ctx.region)) throw notFound(MODEL_NOT_FOUND);
   return { status: 200, body: { modelDetails: foundationModelSummary(world, model, ctx.region) } };
@@ -160,7 +165,7 @@ function getFoundationModelAvailability(
   const v = new Violations();
   v.pattern(modelId, "modelId", BEDROCK_MODEL_ID_PATTERN, 140);
   v.throwIfAny();
-  authorize(ctx.identity, "bedrock:GetFoundationModelAvailability", "*");
+  authorize(ctx.identity, "bedrock:GetFoundationModelAvailability", "*", ctx.region);
   const model = world.model(modelId);
   if (!model) throw notFound(MODEL_NOT_FOUND);
   const access = model.access;
@@ -223,7 +228,7 @@ function listInferenceProfiles(
   if (nextToken !== null && (nextToken.length < 1 || nextToken.length > 2048))
     v.add(nextToken, "nextToken", "Member must have length between 1 and 2048");
   v.throwIfAny();
-  authorize(ctx.identity, "bedrock:ListInferenceProfiles", "*");
+  authorize(ctx.identity, "bedrock:ListInferenceProfiles", "*", ctx.region);
 
   // Without typeEquals Bedrock lists the system-defined profiles; application ones must be asked for.
   const effectiveType = type ?? "SYSTEM_DEFINED";
@@ -250,7 +255,7 @@ function getInferenceProfile(identifier: string, ctx: CallContext, world: WorldI
   v.throwIfAny();
   const region = ctx.region;
   const { arn, body } = findProfile(identifier, region, world);
-  authorize(ctx.identity, "bedrock:GetInferenceProfile", arn);
+  authorize(ctx.identity, "bedrock:GetInferenceProfile", arn, ctx.region);
   if (!body) throw notFound(`Inference profile ${identifier} does not exist.`);
   return { status: 200, body };
 }

@@ -71,6 +71,8 @@ export class EmulatorApp {
         entry.service = "bedrock";
         const auth = await this.authenticate(req, "bedrock", entry);
         const ctx = this.context(requestId, auth, req, entry);
+        const injected = this.runtime.controlPlaneFault(undefined);
+        if (injected) throw injected;
         const out = handleControlPlane(req, ctx, this.index);
         if (out) {
           res.send(
@@ -118,7 +120,7 @@ export class EmulatorApp {
       forCountTokens: route.op === "count-tokens",
     });
     entry.notes.resolvedModel = target.model.modelId;
-    authorizeInvocation(ctx.identity, ACTION_FOR[route.op], target);
+    authorizeInvocation(ctx.identity, ACTION_FOR[route.op], target, ctx.region);
     this.index.checkModelAccess(target, ctx.region);
     await this.runtime.handle(route.op, target, req, ctx, res);
   }

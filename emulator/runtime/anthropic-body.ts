@@ -1,5 +1,6 @@
 import { BedrockError } from "../http/types.js";
-import type { JsonBlock, NormalizedMessage, NormalizedRequest } from "./types.js";
+import { modelError } from "./model-errors.js";
+import type { JsonBlock, NormalizedMessage, NormalizedRequest, ThinkingRequest } from "./types.js";
 
 /**
  * Validates an InvokeModel body the way Bedrock's JSON-schema front end does for Anthropic models, and turns
@@ -11,8 +12,30 @@ import type { JsonBlock, NormalizedMessage, NormalizedRequest } from "./types.js
 export const ACCEPTED_ANTHROPIC_VERSIONS = ["bedrock-2023-05-31", "2026-10-21"] as const;
 
 const REQUIRED_KEYS = ["anthropic_version", "max_tokens", "messages"] as const;
-/** Keys the SDKs must delete: the model travels in the path and streaming is chosen by the path. */
-const FORBIDDEN_KEYS = ["model", "stream"] as const;
+/**
+ * The top-level keys Bedrock's schema for Anthropic bodies lets through; anything else (the SDKs must delete
+ * `model` and `stream`) is "extraneous key [X] is not permitted" (WIRE.md §5.1). The list is the Messages
+ * fields current clients send on Bedrock (WIRE.md §5.1, §11; CLAUDE-CODE-OBSERVED.md §2).
+ */
+export const ALLOWED_TOP_LEVEL_KEYS = new Set([
+  "anthropic_version",
+  "anthropic_beta",
+  "max_tokens",
+  "messages",
+  "system",
+  "tools",
+  "tool_choice",
+  "temperature",
+  "top_p",
+  "top_k",
+  "stop_sequences",
+  "thinking",
+  "metadata",
+  "output_config",
+  "context_management",
+  "user_profile_id",
+  "service_tier",
+]);
 
 /** Bedrock's wording for schema problems. */
 export function malformed(violations: string[]): BedrockError {
@@ -69,9 +92,20 @@ export function validateAnthropicBody(json: unknown): NormalizedRequest {
   for (const key of REQUIRED_KEYS) {
     if (!(key in body)) violations.push(`#: required key [${key}] not found`);
   }
-  for (const key of FORBIDDEN_KEYS) {
-    if (key in body) violations.push(`#: extraneous key [${key}] is not permitted`);
+  for (const key of Object.keys(body)) {
+    if (!ALLOWED_TOP_LEVEL_KEYS.has(key)) violations.push(`#: extraneous key [${key}] is not permitted`);
   }
+  for (const key of ["temperature", "top_p"] as const) {
+    if (key in body) expectType(`#/${key}`, body[key], "Number", typeof body[key] === "number", violations);
+  }
+  if ("top_k" in body) expectType("#/top_k", body.top_k, "Integer", Number.isInteger(body.top_k), violations);
+  if ("anthropic_beta" in body) {
+    const v = body.anthropic_beta;
+    const ok = Array.isArray(v) && v.every((b) => typeof b === "string");
+    expectType("#/anthropic_beta", v, "JSONArray", ok, violations);
+  }
+  if ("thinking" in body)
+    expectType("#/thinking", body.thinking, "JSONObject", isObject(body.thinking), violations);
   if ("anthropic_version" in body) {
     const v = body.anthropic_version;
     expectType("#/anthropic_version", v, "String", typeof v === "string", violations);
@@ -113,8 +147,15 @@ export function validateAnthropicBody(json: unknown): NormalizedRequest {
 
   const messages = (body.messages as Record<string, unknown>[]).map(normalizeMessage);
   // Past the schema, Anthropic's own validation answers (passed through by Bedrock as ValidationException).
-  if (messages.length === 0) throw validation("messages: at least one message is required");
+  if (messages.length === 0) throw modelError("messages: at least one message is required");
+  const thinking = isObject(body.thinking) ? thinkingRequest(body.thinking) : undefined;
   return {
+    thinking,
+    temperature: body.temperature as number | undefined,
+    topP: body.top_p as number | undefined,
+    topK: body.top_k as number | undefined,
+    betas: Array.isArray(body.anthropic_beta) ? (body.anthropic_beta as string[]) : [],
+    toolChoice: body.tool_choice !== undefined,
     maxTokens: body.max_tokens as number,
     system: normalizeContent(body.system),
     messages,
@@ -122,6 +163,15 @@ export function validateAnthropicBody(json: unknown): NormalizedRequest {
     stopSequences: Array.isArray(body.stop_sequences)
       ? body.stop_sequences.filter((s): s is string => typeof s === "string")
       : [],
+  };
+}
+
+/** The `thinking` parameter in the engine's terms (also used for Converse's additionalModelRequestFields). */
+export function thinkingRequest(t: Record<string, unknown>): ThinkingRequest {
+  return {
+    type: String(t.type),
+    budgetTokens: t.budget_tokens,
+    display: typeof t.display === "string" ? t.display : undefined,
   };
 }
 

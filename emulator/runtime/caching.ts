@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FoundationModel } from "../world/schema.js";
 import { validation } from "./anthropic-body.js";
+import { modelError, TEXT } from "./model-errors.js";
 import { blockTokens, toolTokens } from "./tokens.js";
 import type { JsonBlock, NormalizedRequest } from "./types.js";
 
@@ -9,9 +10,16 @@ import type { JsonBlock, NormalizedRequest } from "./types.js";
  * breakpoint; the prompt prefix up to it (tools, then system, then messages, in order) is the cached unit. For
  * a call, the longest breakpoint prefix already in the cache is read; what lies between it and the last
  * breakpoint is written (and stored at every breakpoint); the rest is plain input. Entries expire after their
- * TTL (5 minutes, or 1 hour for `ttl: "1h"`) since last use. Anthropic's minimum cacheable length (1024+
- * tokens) is not applied by default so small test prompts cache; PromptCache takes `minTokens` to apply one.
+ * TTL (5 minutes, or 1 hour for `ttl: "1h"`) since last use.
+ *
+ * Like Anthropic: a breakpoint whose prefix is shorter than the model's minimum cacheable length
+ * (FoundationModel.minCacheTokens) is neither read nor written, and a breakpoint finds an earlier entry by
+ * looking back at most 20 blocks before it (LOOKBACK_BLOCKS) — so a conversation that grew by more than 20
+ * blocks since the last write misses the cache. docs/emulator-rules.md lists the sources.
  */
+
+/** Anthropic's automatic prefix check looks back this many blocks from each breakpoint (prompt-caching docs). */
+export const LOOKBACK_BLOCKS = 20;
 
 /** Bedrock's refusal when a model (or region) does not do prompt caching (FIELD-REPORT P14). */
 export const CACHING_UNSUPPORTED =
@@ -88,11 +96,7 @@ export function checkCaching(req: NormalizedRequest, model: FoundationModel): vo
   const n = countBreakpoints(req);
   if (n === 0) return;
   if (!model.promptCaching) throw validation(CACHING_UNSUPPORTED);
-  if (n > MAX_BREAKPOINTS) {
-    throw validation(
-      `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${n}.`,
-    );
-  }
+  if (n > MAX_BREAKPOINTS) throw modelError(TEXT.tooManyBreakpoints(MAX_BREAKPOINTS, n));
 }
 
 const TTL_MS: Record<Ttl, number> = { "5m": 5 * 60_000, "1h": 60 * 60_000 };
@@ -103,8 +107,8 @@ export class PromptCache {
 
   constructor(
     private readonly now: () => number = Date.now,
-    /** Prefixes shorter than this are never cached (Anthropic: 1024–4096 depending on the model). */
-    private readonly minTokens = 0,
+    /** Overrides every model's minimum cacheable prefix (tests of the cache mechanics); undefined = per model. */
+    private readonly minTokensOverride?: number,
   ) {}
 
   /** Empties the cache. */
@@ -113,36 +117,44 @@ export class PromptCache {
   }
 
   /** Splits the request's input tokens into read / write / input and records the newly written prefixes. */
-  account(modelId: string, req: NormalizedRequest, totalTokens: number): CacheAccount {
+  account(model: FoundationModel, req: NormalizedRequest, totalTokens: number): CacheAccount {
+    const modelId = model.modelId;
+    const minTokens = this.minTokensOverride ?? model.minCacheTokens;
     const units = prefixUnits(req);
-    const breakpoints = units.filter((u) => u.ttl !== undefined && u.cumulativeTokens >= this.minTokens);
+    const marked = units.flatMap((u, position) => (u.ttl !== undefined ? [{ ...u, position }] : []));
+    const breakpoints = marked.filter((u) => u.cumulativeTokens >= minTokens);
     const now = this.now();
-    let hitIndex = -1;
-    for (let i = breakpoints.length - 1; i >= 0; i--) {
-      const expiry = this.entries.get(`${modelId}#${breakpoints[i]!.hash}`);
-      if (expiry !== undefined && expiry > now) {
-        hitIndex = i;
-        break;
+    const live = (unit: PrefixUnit): boolean => {
+      const expiry = this.entries.get(`${modelId}#${unit.hash}`);
+      return expiry !== undefined && expiry > now && unit.cumulativeTokens >= minTokens;
+    };
+    // The longest cached prefix any breakpoint reaches: at the breakpoint itself or up to 20 blocks before it.
+    let read = 0;
+    for (const bp of breakpoints) {
+      for (let p = bp.position; p >= 0 && p >= bp.position - LOOKBACK_BLOCKS; p--) {
+        if (live(units[p]!)) {
+          read = Math.max(read, units[p]!.cumulativeTokens);
+          break;
+        }
       }
     }
-    const read = hitIndex >= 0 ? breakpoints[hitIndex]!.cumulativeTokens : 0;
     let write5m = 0;
     let write1h = 0;
     let previous = read;
-    breakpoints.forEach((bp, i) => {
+    for (const bp of breakpoints) {
       const key = `${modelId}#${bp.hash}`;
       const ttl = bp.ttl ?? "5m";
       // A read refreshes the entry's lifetime, as Anthropic does.
-      if (i <= hitIndex) {
+      if (bp.cumulativeTokens <= read) {
         this.entries.set(key, Math.max(this.entries.get(key) ?? 0, now + TTL_MS[ttl]));
-        return;
+        continue;
       }
-      const segment = bp.cumulativeTokens - previous;
+      const segment = Math.max(0, bp.cumulativeTokens - previous);
       previous = bp.cumulativeTokens;
       if (ttl === "1h") write1h += segment;
       else write5m += segment;
       this.entries.set(key, now + TTL_MS[ttl]);
-    });
+    }
     return { read, write5m, write1h, input: Math.max(0, totalTokens - read - write5m - write1h) };
   }
 }

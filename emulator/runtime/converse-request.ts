@@ -1,4 +1,4 @@
-import { validation } from "./anthropic-body.js";
+import { thinkingRequest, validation } from "./anthropic-body.js";
 import type { JsonBlock, NormalizedMessage, NormalizedRequest } from "./types.js";
 
 /**
@@ -113,8 +113,41 @@ function contentBlock(block: Json): JsonBlock | undefined {
   return kind === undefined ? undefined : { type: kind, value };
 }
 
+/**
+ * Converse's own content checks, with Bedrock's texts. Blank text and empty content: texts as reported in
+ * the field for Converse (recalled; docs/emulator-rules.md marks them inferred).
+ */
+function checkConverseContent(messages: unknown[]): void {
+  messages.forEach((m, i) => {
+    const content = isObject(m) && Array.isArray(m.content) ? m.content : [];
+    if (content.length === 0) {
+      throw validation(
+        `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`,
+      );
+    }
+    content.forEach((b, j) => {
+      if (isObject(b) && typeof b.text === "string" && b.text.trim() === "") {
+        throw validation(
+          `The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`,
+        );
+      }
+    });
+  });
+}
+
+/** True when any message holds a toolUse or toolResult block. */
+function holdsToolBlocks(messages: unknown[]): boolean {
+  return messages.some(
+    (m) =>
+      isObject(m) &&
+      Array.isArray(m.content) &&
+      m.content.some((b) => isObject(b) && ("toolUse" in b || "toolResult" in b)),
+  );
+}
+
 function convertMessages(messages: unknown): NormalizedMessage[] {
   if (!Array.isArray(messages)) throw constraint("null", "messages", "Member must not be null");
+  checkConverseContent(messages);
   const out = messages.map((m, i): NormalizedMessage => {
     const message = isObject(m) ? m : {};
     if (message.role !== "user" && message.role !== "assistant") {
@@ -167,8 +200,52 @@ export function converseToNormalized(body: unknown, defaultMaxTokens: number): N
       "Member must have value greater than or equal to 1",
     );
   }
+  // Smithy bounds from the service model: temperature and topP are floats in [0, 1] (WIRE.md §4.4).
+  for (const key of ["temperature", "topP"] as const) {
+    const v = inference[key];
+    if (v === undefined) continue;
+    if (typeof v !== "number" || v > 1) {
+      throw constraint(
+        `'${String(v)}'`,
+        `inferenceConfig.${key}`,
+        "Member must have value less than or equal to 1",
+      );
+    }
+    if (v < 0) {
+      throw constraint(
+        `'${String(v)}'`,
+        `inferenceConfig.${key}`,
+        "Member must have value greater than or equal to 0",
+      );
+    }
+  }
+  const toolConfig = isObject(body.toolConfig) ? body.toolConfig : undefined;
+  if (toolConfig !== undefined) {
+    // ToolConfiguration.tools is required with at least one member: a toolChoice alone is refused.
+    if (!Array.isArray(toolConfig.tools)) {
+      throw constraint("null", "toolConfig.tools", "Member must not be null");
+    }
+    if (toolConfig.tools.length === 0) {
+      throw constraint("'[]'", "toolConfig.tools", "Member must have length greater than or equal to 1");
+    }
+  }
+  if (Array.isArray(body.messages) && holdsToolBlocks(body.messages) && toolConfig === undefined) {
+    // Several field reports: langgenius/dify#16421, vercel/ai PR #7537, vxcontrol/pentagi PR #196.
+    throw validation(
+      "The toolConfig field must be defined when using toolUse and toolResult content blocks.",
+    );
+  }
+  const extra = isObject(body.additionalModelRequestFields) ? body.additionalModelRequestFields : {};
   const stop = inference.stopSequences;
   return {
+    thinking: isObject(extra.thinking) ? thinkingRequest(extra.thinking) : undefined,
+    temperature: typeof inference.temperature === "number" ? inference.temperature : undefined,
+    topP: typeof inference.topP === "number" ? inference.topP : undefined,
+    topK: typeof extra.top_k === "number" ? extra.top_k : undefined,
+    betas: Array.isArray(extra.anthropic_beta)
+      ? extra.anthropic_beta.filter((b): b is string => typeof b === "string")
+      : [],
+    toolChoice: toolConfig !== undefined && toolConfig.toolChoice !== undefined,
     maxTokens: (maxTokens as number | undefined) ?? defaultMaxTokens,
     system: convertList(body.system, (b): JsonBlock | undefined =>
       typeof b.text === "string" ? { type: "text", text: b.text } : undefined,

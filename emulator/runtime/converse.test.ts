@@ -85,7 +85,9 @@ describe("Converse", () => {
       (e: unknown) => e,
     );
     expect(err).toMatchObject({
-      message: "The maximum tokens you requested exceeds the model limit of 64000",
+      // Converse words the output limit itself (the InvokeModel text is Claude's: invoke.test.ts).
+      message:
+        "The maximum tokens you requested exceeds the model limit of 64000. Try again with a maximum tokens value that is lower than 64000.",
     });
   });
 });

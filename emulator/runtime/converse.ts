@@ -50,7 +50,10 @@ export async function respondConverseStream(turn: PreparedTurn, res: ResponseWri
   await writeStream(res, {
     headers: { "content-type": EVENT_STREAM_CONTENT_TYPE, "x-amzn-requestid": turn.requestId },
     events: converseStreamEvents(reply, timing),
-    encode: (event) => eventFrame(event.name, { ...event.payload(), p: padding() }),
+    encode: (event) => {
+      const payload = event.payload();
+      return eventFrame(event.name, { ...payload, p: padding(`${event.name}:${JSON.stringify(payload)}`) });
+    },
     fault,
     exceptionFrame:
       fault?.kind === "stream-exception"

@@ -56,7 +56,7 @@ describe("CountTokens", () => {
     expect(err).toMatchObject({
       status: 400,
       type: "ValidationException",
-      message: "The provided model identifier is invalid.",
+      message: "The provided model doesn't support counting tokens.",
     });
   });
 

@@ -38,12 +38,44 @@ async function writeChunk(res: ResponseWriter, chunk: Uint8Array): Promise<boole
   return !res.closed;
 }
 
+/** True when an event carries the first piece of a tool call's input (Anthropic or Converse form). */
+function isToolInputDelta(event: StreamEvent): boolean {
+  const p = event.payload();
+  const delta = p.delta as Record<string, unknown> | undefined;
+  if (!delta) return false;
+  return delta.type === "input_json_delta" || (typeof delta.toolUse === "object" && delta.toolUse !== null);
+}
+
+/** How many events are sent before a stall or stream-exception fault takes over (Infinity: all of them). */
+function eventsBeforeStop(fault: Fault | undefined, events: StreamEvent[]): number {
+  if (fault?.kind === "stream-exception") return fault.afterEvents;
+  if (fault?.kind !== "stall") return Infinity;
+  switch (fault.phase) {
+    case "before-headers":
+    case "after-headers":
+      return 0;
+    case "mid-tool-call": {
+      const at = events.findIndex(isToolInputDelta);
+      // No tool call in the answer: stall where one would have started, after everything but the stop events.
+      return at >= 0 ? at + 1 : Math.max(0, events.length - 2);
+    }
+    default:
+      return fault.afterEvents;
+  }
+}
+
 /** Streams the events, pacing them, and applies the plan's delivery fault. */
 export async function writeStream(res: ResponseWriter, plan: StreamPlan): Promise<void> {
   const { fault, latency, timing } = plan;
-  const stopAfter =
-    fault?.kind === "stream-exception" || fault?.kind === "stall" ? fault.afterEvents : Infinity;
-  const cutAt = fault?.kind === "cut" ? fault.atByte : Infinity;
+  if (fault?.kind === "stall" && fault.phase === "before-headers") {
+    // The model never answers: not even the status line is written.
+    await holdUntilClosed(res);
+    return;
+  }
+  const stopAfter = eventsBeforeStop(fault, plan.events);
+  // A byte cut applies to the body; an event cut is frame-exact: N whole frames plus a few bytes of the next.
+  let cutAt = fault?.kind === "cut" && fault.atByte !== undefined ? fault.atByte : Infinity;
+  const cutAfterEvents = fault?.kind === "cut" ? fault.afterEvents : undefined;
   res.startStream(plan.status ?? 200, plan.headers);
   let written = 0;
   let sent = 0;
@@ -55,8 +87,11 @@ export async function writeStream(res: ResponseWriter, plan: StreamPlan): Promis
     if (res.closed) return;
     timing.firstEventAt ??= timing.now();
     const frame = plan.encode(event);
+    if (cutAfterEvents !== undefined && sent === cutAfterEvents && fault?.kind === "cut") {
+      cutAt = written + Math.min(fault.intoFrameBytes ?? 0, frame.byteLength);
+    }
     if (written + frame.byteLength >= cutAt) {
-      // Exactly the first atByte bytes of the stream, then the connection drops (mid-frame if it falls there).
+      // Exactly the first cutAt bytes of the stream, then the connection drops (mid-frame if it falls there).
       const part = frame.subarray(0, cutAt - written);
       if (part.byteLength > 0 && !(await writeChunk(res, part))) return;
       res.cut();
@@ -72,7 +107,7 @@ export async function writeStream(res: ResponseWriter, plan: StreamPlan): Promis
     await holdUntilClosed(res);
     return;
   } else if (fault?.kind === "cut") {
-    // atByte lies past the end of the stream: everything was sent, the connection still drops.
+    // The cut lies past the end of the stream: everything was sent, the connection still drops.
     res.cut();
     return;
   }
@@ -92,8 +127,14 @@ export interface BodyPlan {
 /** Sends a whole body after the model's generation time, or cuts / stalls it. */
 export async function sendBody(res: ResponseWriter, plan: BodyPlan): Promise<void> {
   const { fault, latency } = plan;
-  if (fault?.kind === "stall") {
+  if (fault?.kind === "stall" && fault.phase !== "after-headers") {
     // The model never answers: nothing is written, not even the status line.
+    await holdUntilClosed(res);
+    return;
+  }
+  if (fault?.kind === "stall") {
+    // Status and headers go out, the body never comes.
+    res.startStream(200, plan.headers());
     await holdUntilClosed(res);
     return;
   }
@@ -104,7 +145,7 @@ export async function sendBody(res: ResponseWriter, plan: BodyPlan): Promise<voi
   if (fault?.kind === "cut") {
     // No Content-Length: the body just stops, so the client is left with JSON that does not parse.
     res.startStream(200, headers);
-    const part = body.subarray(0, Math.min(fault.atByte, body.byteLength));
+    const part = body.subarray(0, Math.min(fault.atByte ?? fault.intoFrameBytes ?? 0, body.byteLength));
     if (part.byteLength > 0 && !(await writeChunk(res, part))) return;
     res.cut();
     return;

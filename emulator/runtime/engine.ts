@@ -63,8 +63,26 @@ export class Script {
     this.uses.clear();
   }
 
+  /** The first rule aimed at the control plane (`operations` includes "control-plane"), counted as used. */
+  selectControlPlane(): Selection | undefined {
+    const rules = this.rules();
+    if (rules !== this.counted) {
+      this.uses.clear();
+      this.counted = rules;
+    }
+    for (let index = 0; index < rules.length; index++) {
+      const rule = rules[index]!;
+      if (!rule.operations?.includes("control-plane")) continue;
+      const used = this.uses.get(index) ?? 0;
+      if (rule.times !== undefined && used >= rule.times) continue;
+      this.uses.set(index, used + 1);
+      return { index, rule };
+    }
+    return undefined;
+  }
+
   /** The first rule matching this call, counted as used; undefined when none matches. */
-  select(target: InvocationTarget, req: NormalizedRequest): Selection | undefined {
+  select(target: InvocationTarget, req: NormalizedRequest, op?: string): Selection | undefined {
     const rules = this.rules();
     if (rules !== this.counted) {
       this.uses.clear();
@@ -76,6 +94,8 @@ export class Script {
       const rule = rules[index]!;
       const used = this.uses.get(index) ?? 0;
       if (rule.times !== undefined && used >= rule.times) continue;
+      if (rule.operations !== undefined && (op === undefined || !(rule.operations as string[]).includes(op)))
+        continue;
       if (
         rule.model !== undefined &&
         rule.model !== target.requestedId &&
@@ -124,6 +144,13 @@ export function buildOutcome(input: ReplyInput): Outcome {
             text: `Emulated reply from ${target.model.modelName}: ${lastUserText(req).slice(0, ECHO_CHARS)}`,
           },
         ];
+  // Thinking requested → the answer starts with a signed thinking block, scripted or not, so a client that
+  // drops or edits it when replaying the turn is refused as Claude would (conversation-rules.ts).
+  if (thinkingRequested(req) && !blocks.some((b) => b.type === "thinking")) {
+    const text =
+      req.thinking?.display === "omitted" ? "" : `Considering: ${lastUserText(req).slice(0, ECHO_CHARS)}`;
+    blocks.unshift({ type: "thinking", thinking: text, signature: thinkingSignature(text) });
+  }
   let stopReason: StopReason =
     scripted?.stopReason ?? (blocks.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn");
   let stopSequence: string | null = null;
@@ -163,6 +190,10 @@ export function buildOutcome(input: ReplyInput): Outcome {
     },
   };
   return { reply, fault: selection?.rule.fault, ruleIndex: selection?.index };
+}
+
+function thinkingRequested(req: NormalizedRequest): boolean {
+  return req.thinking?.type === "enabled" || req.thinking?.type === "adaptive";
 }
 
 function toReplyContent(block: ReplyBlock, style: ToolIdStyle): ReplyContent {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { EventStreamCodec, type MessageHeaders } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 
@@ -14,9 +15,13 @@ export const EVENT_STREAM_CONTENT_TYPE = "application/vnd.amazon.eventstream";
 /** Real Bedrock pads events with a prefix of this alphabet of random length, hiding token sizes on the wire. */
 const PADDING_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-/** A random-length `p` padding value as Bedrock sends it. */
-export function padding(): string {
-  return PADDING_ALPHABET.slice(0, 1 + Math.floor(Math.random() * PADDING_ALPHABET.length));
+/**
+ * A `p` padding value as Bedrock sends it: a prefix of the alphabet whose length looks random but is derived
+ * from the event itself, so the same answer always has the same bytes and a byte-offset cut is reproducible.
+ */
+export function padding(seed: string): string {
+  const n = createHash("sha256").update(seed).digest()[0]! % PADDING_ALPHABET.length;
+  return PADDING_ALPHABET.slice(0, 1 + n);
 }
 
 function headers(values: Record<string, string>): MessageHeaders {
@@ -40,7 +45,7 @@ export function eventFrame(eventType: string, payload: Record<string, unknown>):
 /** An InvokeModelWithResponseStream `chunk` frame carrying one Anthropic event, base64 encoded, padded. */
 export function chunkFrame(anthropicEvent: Record<string, unknown>): Uint8Array {
   const bytes = Buffer.from(JSON.stringify(anthropicEvent), "utf8").toString("base64");
-  return eventFrame("chunk", { bytes, p: padding() });
+  return eventFrame("chunk", { bytes, p: padding(bytes) });
 }
 
 /** A modelled exception frame (WIRE.md §6.3, §7.4). */

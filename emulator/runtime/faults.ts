@@ -46,13 +46,13 @@ const STREAM_EXCEPTIONS: Record<StreamExceptionName, { status: number; type: str
 /** The error an `http` fault produces before anything is written. */
 export function httpFaultError(
   fault: Extract<Fault, { kind: "http" }>,
-  target: InvocationTarget,
+  target: InvocationTarget | undefined,
 ): BedrockError {
   const fallback = defaultErrorForStatus(fault.status);
   const type = fault.exception ?? fallback.type;
   const extra: Record<string, unknown> =
     type === "ModelErrorException"
-      ? { originalStatusCode: ORIGINAL_STATUS, resourceName: target.resourceArn }
+      ? { originalStatusCode: ORIGINAL_STATUS, resourceName: target?.resourceArn }
       : {};
   return new BedrockError(fault.status, type, fault.message ?? fallback.message, extra);
 }

@@ -100,7 +100,9 @@ describe("InvokeModel", () => {
 
   it("refuses max_tokens above the model limit", async () => {
     const err = await invokeError(anthropicBody({ max_tokens: 4097 }), HAIKU);
-    expect(err.message).toBe("The maximum tokens you requested exceeds the model limit of 4096");
+    expect(err.message).toBe(
+      "The model returned the following errors: max_tokens: 4097 > 4096, which is the maximum allowed number of output tokens for claude-3-haiku-20240307",
+    );
   });
 
   it("refuses input larger than the context window", async () => {

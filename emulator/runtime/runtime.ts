@@ -8,6 +8,7 @@ import type {
 import type { World } from "../world/schema.js";
 import { parseJsonBody, validateAnthropicBody } from "./anthropic-body.js";
 import { PromptCache } from "./caching.js";
+import { checkConversation } from "./conversation-rules.js";
 import { respondConverse, respondConverseStream } from "./converse.js";
 import { converseToNormalized } from "./converse-request.js";
 import { countTokens } from "./count-tokens.js";
@@ -15,11 +16,13 @@ import { buildOutcome, conversationTurn, Script } from "./engine.js";
 import { httpFaultError, streamExceptionAsHttpError } from "./faults.js";
 import { respondInvoke, respondInvokeStream } from "./invoke.js";
 import { checkModelLimits } from "./limits.js";
+import { checkParameters } from "./parameter-rules.js";
 import type { PreparedTurn } from "./turn.js";
 
-/** Knobs for tests: the clock (cache expiry, latency metrics) and Anthropic's minimum cacheable prefix. */
+/** Knobs for tests: the clock (cache expiry, latency metrics) and an override of the minimum cacheable prefix. */
 export interface RuntimeEngineOptions {
   now?: () => number;
+  /** Replaces every model's minCacheTokens (unit tests of the cache mechanics only). */
   cacheMinTokens?: number;
 }
 
@@ -40,13 +43,20 @@ export class RuntimeEngine {
   ) {
     this.now = options.now ?? Date.now;
     this.script = new Script(() => this.world.script);
-    this.cache = new PromptCache(this.now, options.cacheMinTokens ?? 0);
+    this.cache = new PromptCache(this.now, options.cacheMinTokens);
   }
 
   /** Forgets script counters and cached prefixes (e.g. between scenarios on one emulator). */
   reset(): void {
     this.script.reset();
     this.cache.clear();
+  }
+
+  /** The error a control-plane fault rule makes the next control-plane call fail with, if any. */
+  controlPlaneFault(target: InvocationTarget | undefined): Error | undefined {
+    const fault = this.script.selectControlPlane()?.rule.fault;
+    if (fault?.kind !== "http") return undefined;
+    return httpFaultError(fault, target);
   }
 
   /** Serves one runtime call whose auth, model resolution, IAM and model access the spine already checked. */
@@ -59,7 +69,7 @@ export class RuntimeEngine {
   ): Promise<void> {
     const startedAt = this.now();
     if (op === "count-tokens") {
-      const inputTokens = countTokens(target, req.body);
+      const inputTokens = countTokens(target, req.body, ctx.region);
       ctx.note("inputTokens", inputTokens);
       res.send(
         200,
@@ -74,10 +84,12 @@ export class RuntimeEngine {
     const request = converse
       ? converseToNormalized(body, target.model.maxOutputTokens)
       : validateAnthropicBody(body);
-    const totalInput = checkModelLimits(request, target.model);
+    checkConversation(request);
+    checkParameters(request, target.model);
+    const totalInput = checkModelLimits(request, target.model, converse ? "converse" : "invoke");
     ctx.note("turn", conversationTurn(request));
 
-    const selection = this.script.select(target, request);
+    const selection = this.script.select(target, request, op);
     const fault = selection?.rule.fault;
     if (selection) ctx.note("scriptRule", selection.index);
     if (fault) ctx.note("fault", fault);
@@ -86,7 +98,7 @@ export class RuntimeEngine {
     if (fault?.kind === "http") throw httpFaultError(fault, target);
     if (fault?.kind === "stream-exception" && !streaming) throw streamExceptionAsHttpError(fault, target);
 
-    const cache = this.cache.account(target.model.modelId, request, totalInput);
+    const cache = this.cache.account(target.model, request, totalInput);
     const { reply } = buildOutcome({
       target,
       req: request,

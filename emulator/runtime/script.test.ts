@@ -34,7 +34,10 @@ function setup(script: WorldInput["script"]) {
 const turn2 = anthropicBody({
   messages: [
     { role: "user", content: "hi" },
-    { role: "assistant", content: "hello" },
+    {
+      role: "assistant",
+      content: [{ type: "tool_use", id: "t1", name: "Read", input: { path: "README.md" } }],
+    },
     { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: "README contents here" }] },
   ],
 });

@@ -21,6 +21,23 @@ export interface NormalizedRequest {
   /** Tool definitions as Anthropic JSON (`{name, description, input_schema, cache_control?}`). */
   tools: Record<string, unknown>[];
   stopSequences: string[];
+  /** `thinking` as sent (InvokeModel body, or Converse additionalModelRequestFields); undefined = off. */
+  thinking?: ThinkingRequest;
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  /** Body `anthropic_beta` (Converse: additionalModelRequestFields.anthropic_beta). */
+  betas: string[];
+  /** Whether the request named a tool choice (tool_choice / toolConfig.toolChoice). */
+  toolChoice: boolean;
+}
+
+/** Extended thinking as requested. */
+export interface ThinkingRequest {
+  type: "enabled" | "adaptive" | "disabled" | string;
+  budgetTokens?: unknown;
+  /** "omitted" asks for signatures without the thinking text (Claude Code 2.1.330 sends it). */
+  display?: string;
 }
 
 /** A block of the model's answer. */

@@ -22,11 +22,63 @@ interface ModelRow {
   maxOutputTokens: number;
   onDemand: boolean;
   promptCaching: boolean;
+  /** Anthropic's minimum cacheable prefix for the model (docs/emulator-rules.md, "Prompt caching"). */
+  minCacheTokens: number;
+  betas?: string[];
+  thinkingModes?: ("enabled" | "adaptive")[];
+  sampling?: "free" | "exclusive" | "no-temperature";
+  countTokens?: boolean;
   /** Geographies that have a system profile, per WIRE.md §12 source B, limited to the built-in regions. */
   geos: Geography[];
 }
 
-// Figures follow Anthropic's published limits; Claude 3 Haiku on Bedrock has no prompt caching.
+/**
+ * The betas Bedrock's InvokeModel accepts for Claude (AWS's list as quoted in LiteLLM PR #19875), plus the ones
+ * current Claude Code sends on models that take them (WIRE.md §5.1, CLAUDE-CODE-OBSERVED.md §2).
+ */
+export const BEDROCK_BETAS = [
+  "computer-use-2024-10-22",
+  "computer-use-2025-01-24",
+  "token-efficient-tools-2025-02-19",
+  "interleaved-thinking-2025-05-14",
+  "output-128k-2025-02-19",
+  "dev-full-thinking-2025-05-14",
+  "context-1m-2025-08-07",
+  "context-management-2025-06-27",
+  "effort-2025-11-24",
+  "tool-search-tool-2025-10-19",
+  "tool-examples-2025-10-29",
+  "claude-code-20250219",
+  "thinking-token-count-2026-05-13",
+];
+
+/** Opus 4.7 on Bedrock took only interleaved thinking (anthropics/claude-code#49370, #49648). */
+const OPUS_47_BETAS = ["interleaved-thinking-2025-05-14"];
+
+/** A current (1M-context) model row: profile-only, cached, in us/eu/global. */
+function current(
+  id: string,
+  name: string,
+  maxOutputTokens: number,
+  minCacheTokens: number,
+  extra: Partial<ModelRow> = {},
+): ModelRow {
+  return {
+    modelId: `anthropic.${id}`,
+    modelName: name,
+    anthropicModel: id,
+    contextWindow: 1_000_000,
+    maxOutputTokens,
+    onDemand: false,
+    promptCaching: true,
+    minCacheTokens,
+    geos: ["us", "eu", "global"],
+    ...extra,
+  };
+}
+
+// Figures follow Anthropic's published limits (WIRE.md §12); Claude 3 Haiku on Bedrock has no prompt caching.
+// Minimum cacheable prefixes: Anthropic's list as of 2026 (docs/emulator-rules.md); 5.5 figures are inferred.
 const MODELS: ModelRow[] = [
   {
     modelId: "anthropic.claude-sonnet-4-5-20250929-v1:0",
@@ -36,6 +88,8 @@ const MODELS: ModelRow[] = [
     maxOutputTokens: 64_000,
     onDemand: false,
     promptCaching: true,
+    minCacheTokens: 1_024,
+    sampling: "exclusive",
     geos: ["us", "eu", "global"],
   },
   {
@@ -46,6 +100,8 @@ const MODELS: ModelRow[] = [
     maxOutputTokens: 64_000,
     onDemand: false,
     promptCaching: true,
+    minCacheTokens: 4_096,
+    sampling: "exclusive",
     geos: ["us", "eu", "global"],
   },
   {
@@ -56,6 +112,7 @@ const MODELS: ModelRow[] = [
     maxOutputTokens: 128_000,
     onDemand: false,
     promptCaching: true,
+    minCacheTokens: 4_096,
     geos: ["us", "eu", "global"],
   },
   {
@@ -66,6 +123,7 @@ const MODELS: ModelRow[] = [
     maxOutputTokens: 64_000,
     onDemand: false,
     promptCaching: true,
+    minCacheTokens: 1_024,
     geos: ["us", "eu", "global"],
   },
   {
@@ -76,6 +134,7 @@ const MODELS: ModelRow[] = [
     maxOutputTokens: 64_000,
     onDemand: false,
     promptCaching: true,
+    minCacheTokens: 1_024,
     geos: ["us", "eu", "global"],
   },
   {
@@ -86,11 +145,33 @@ const MODELS: ModelRow[] = [
     maxOutputTokens: 4_096,
     onDemand: true,
     promptCaching: false,
+    minCacheTokens: 2_048,
+    // Not in AWS's CountTokens model list (docs.aws.amazon.com/bedrock/latest/userguide/count-tokens.html).
+    countTokens: false,
+    thinkingModes: [],
     geos: ["us", "eu"],
   },
+  // Today's models (WIRE.md §12 source A), so current Claude Code finds every tier it probes.
+  current("claude-opus-4-7", "Claude Opus 4.7", 128_000, 2_048, {
+    betas: OPUS_47_BETAS,
+    thinkingModes: ["adaptive"],
+    sampling: "no-temperature",
+  }),
+  current("claude-opus-4-8", "Claude Opus 4.8", 128_000, 1_024, {
+    thinkingModes: ["adaptive"],
+    sampling: "no-temperature",
+  }),
+  current("claude-opus-5", "Claude Opus 5", 128_000, 512),
+  current("claude-opus-5-5", "Claude Opus 5.5", 128_000, 512),
+  current("claude-sonnet-5", "Claude Sonnet 5", 128_000, 1_024),
+  current("claude-sonnet-5-5", "Claude Sonnet 5.5", 128_000, 1_024),
+  current("claude-haiku-5-5", "Claude Haiku 5.5", 128_000, 2_048),
+  current("claude-fable-5", "Claude Fable 5", 128_000, 512),
+  current("claude-fable-5-1", "Claude Fable 5.1", 128_000, 512),
+  current("claude-fable-5-2", "Claude Fable 5.2", 128_000, 512),
 ];
 
-/** The built-in world: three regions, six Claude models with their geo profiles, one all-powerful identity. */
+/** The built-in world: three regions, today's and recent Claude models with their geo profiles, one all-powerful identity. */
 export function defaultWorld(): WorldInput {
   const regions = [...DEFAULT_REGIONS];
   return {
@@ -112,6 +193,11 @@ export function defaultWorld(): WorldInput {
       contextWindow: m.contextWindow,
       maxOutputTokens: m.maxOutputTokens,
       promptCaching: m.promptCaching,
+      minCacheTokens: m.minCacheTokens,
+      betas: m.betas ?? [...BEDROCK_BETAS],
+      thinkingModes: m.thinkingModes ?? ["enabled", "adaptive"],
+      sampling: m.sampling ?? "free",
+      countTokens: m.countTokens ?? true,
       access: { authorized: true, useCaseSubmitted: true, marketplaceAgreement: true },
     })),
     inferenceProfiles: MODELS.flatMap((m) => m.geos.map((geo) => ({ geo, modelId: m.modelId }))),

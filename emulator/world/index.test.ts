@@ -44,6 +44,12 @@ function refusal(fn: () => unknown): { status: number; type: string; message: st
   throw new Error("expected a BedrockError");
 }
 
+/** CountTokens' refusal for profiles (docs/emulator-rules.md). */
+const NO_COUNTING = {
+  status: 400,
+  type: "ValidationException",
+  message: "The provided model doesn't support counting tokens.",
+};
 const INVALID = {
   status: 400,
   type: "ValidationException",
@@ -272,14 +278,14 @@ describe("resolveInvocationTarget for CountTokens", () => {
   it("refuses profiles", () => {
     expect(
       refusal(() => world.resolveInvocationTarget(`us.${SONNET45}`, "us-east-1", { forCountTokens: true })),
-    ).toEqual(INVALID);
+    ).toEqual(NO_COUNTING);
     expect(
       refusal(() =>
         world.resolveInvocationTarget(app("abc123def456", "us-east-1"), "us-east-1", {
           forCountTokens: true,
         }),
       ),
-    ).toEqual(INVALID);
+    ).toEqual(NO_COUNTING);
   });
 
   it("quotes CountTokens' own pattern", () => {
@@ -350,18 +356,30 @@ describe("lookups", () => {
       SONNET46,
       "anthropic.claude-sonnet-4-20250514-v1:0",
       HAIKU3,
+      ...[
+        "opus-4-7",
+        "opus-4-8",
+        "opus-5",
+        "opus-5-5",
+        "sonnet-5",
+        "sonnet-5-5",
+        "haiku-5-5",
+        "fable-5",
+        "fable-5-1",
+        "fable-5-2",
+      ].map((m) => `anthropic.claude-${m}`),
     ]);
     expect(world.modelsInRegion("ap-south-1")).toEqual([]);
   });
 
   it("lists the system profiles callable from a region", () => {
     const eu = world.systemProfilesCallableFrom("eu-west-1").map((p) => p.id);
-    expect(eu).toHaveLength(11);
+    expect(eu).toHaveLength(31);
     expect(eu).toContain(`eu.${HAIKU3}`);
     expect(eu).toContain(`global.${SONNET45}`);
     expect(eu.some((id) => id.startsWith("us."))).toBe(false);
     expect(world.systemProfilesCallableFrom("us-west-2").filter((p) => p.id.startsWith("us."))).toHaveLength(
-      6,
+      16,
     );
   });
 

@@ -247,8 +247,13 @@ export class WorldIndex {
         ? this.resolveSystemProfile(rawModelId, rawModelId, region, "system-profile")
         : this.resolveFoundationModel(rawModelId, rawModelId, region, "foundation-model", forCountTokens);
     // CountTokens takes foundation models only; callers resolve a profile to its model first (WIRE.md §4.6).
+    // A profile gets the "doesn't support counting tokens" refusal (agentgateway PR #3254, bifrost PR #2169).
     if (forCountTokens && target.kind !== "foundation-model" && target.kind !== "foundation-model-arn")
-      throw invalidIdentifier();
+      throw new BedrockError(
+        400,
+        "ValidationException",
+        "The provided model doesn't support counting tokens.",
+      );
     return target;
   }
 

@@ -24,8 +24,8 @@ function errorOf(fn: () => unknown): WorldError {
 describe("parseWorld", () => {
   it("accepts the default world and fills schema defaults", () => {
     const w = parseWorld(defaultWorld());
-    expect(w.models).toHaveLength(6);
-    expect(w.inferenceProfiles).toHaveLength(17);
+    expect(w.models).toHaveLength(16);
+    expect(w.inferenceProfiles).toHaveLength(47);
     expect(w.pageSize).toBe(1000);
     expect(w.latency).toEqual({ requestMs: 0, firstTokenMs: 0, tokensPerSecond: 0 });
     expect(w.identities[0]?.accessKeys[0]?.accessKeyId).toBe("AKIAIOSFODNN7EXAMPLE");
@@ -127,7 +127,7 @@ describe("parseWorld", () => {
     w.models![0]!.access = { regions: ["ap-south-1"] };
     expect(errorOf(() => parseWorld(w)).problems).toEqual([
       'models[0].access.regions[0]: "ap-south-1" is not one of the model\'s regions (us-east-1, us-west-2, eu-west-1)',
-      'models[6].modelId: duplicate model ID "anthropic.claude-3-haiku-20240307-v1:0" (also models[5])',
+      'models[16].modelId: duplicate model ID "anthropic.claude-3-haiku-20240307-v1:0" (also models[5])',
     ]);
   });
 });

@@ -49,6 +49,19 @@ export const FoundationModel = z
     maxOutputTokens: z.number().int().positive().default(64_000),
     /** false → any cache_control / cachePoint is refused with Bedrock's caching ValidationException. */
     promptCaching: z.boolean().default(true),
+    /** Shortest prompt prefix a breakpoint caches; shorter prefixes are neither read nor written (docs/emulator-rules.md). */
+    minCacheTokens: z.number().int().min(0).default(1024),
+    /** Betas accepted in the body's anthropic_beta; anything else → 400 "invalid beta flag". Omitted = Bedrock's list. */
+    betas: z.array(z.string().min(1)).optional(),
+    /** Thinking modes the model takes; "enabled" on an adaptive-only model is refused (FIELD-REPORT row 11). */
+    thinkingModes: z.array(z.enum(["enabled", "adaptive"])).default(["enabled", "adaptive"]),
+    /**
+     * Sampling rules: "free" takes temperature and top_p together; "exclusive" refuses both at once (Sonnet/Haiku
+     * 4.5, Opus 4.1); "no-temperature" refuses temperature ("temperature is deprecated for this model").
+     */
+    sampling: z.enum(["free", "exclusive", "no-temperature"]).default("free"),
+    /** false → CountTokens answers "The provided model doesn't support counting tokens." */
+    countTokens: z.boolean().default(true),
     access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),
   })
   .strict();
@@ -82,6 +95,16 @@ export const PolicyStatement = z
     actions: z.array(z.string().min(1)).min(1),
     /** Resource ARNs, wildcards allowed ("*", "arn:aws:bedrock:*::foundation-model/anthropic.*"). */
     resources: z.array(z.string().min(1)).min(1),
+    /**
+     * IAM condition block. Supported keys: aws:RequestedRegion under StringEquals / StringNotEquals /
+     * StringLike / StringNotLike, values a string or a list (any match satisfies the operator).
+     */
+    condition: z
+      .partialRecord(
+        z.enum(["StringEquals", "StringNotEquals", "StringLike", "StringNotLike"]),
+        z.record(z.literal("aws:RequestedRegion"), z.union([z.string(), z.array(z.string()).min(1)])),
+      )
+      .optional(),
   })
   .strict();
 
@@ -161,10 +184,33 @@ export const Fault = z.discriminatedUnion("kind", [
       afterEvents: z.number().int().min(0).default(1),
     })
     .strict(),
-  /** The connection is ended mid-body at this byte offset of the event stream (mid-frame if you like). */
-  z.object({ kind: z.literal("cut"), atByte: z.number().int().min(0) }).strict(),
-  /** The stream stops sending after `afterEvents` events and holds the connection open. */
-  z.object({ kind: z.literal("stall"), afterEvents: z.number().int().min(0).default(1) }).strict(),
+  /**
+   * The connection is ended mid-body: at byte `atByte` of the body, or (frame-exact) after `afterEvents` whole
+   * events plus `intoFrameBytes` bytes of the next one (0 = on a frame boundary).
+   */
+  z
+    .object({
+      kind: z.literal("cut"),
+      atByte: z.number().int().min(0).optional(),
+      afterEvents: z.number().int().min(0).optional(),
+      intoFrameBytes: z.number().int().min(0).optional(),
+    })
+    .strict()
+    .refine((f) => (f.atByte === undefined) !== (f.afterEvents === undefined), {
+      message: "give exactly one of atByte or afterEvents",
+    }),
+  /**
+   * The response stops and the connection is held open. `phase`: "before-headers" (nothing at all is
+   * written), "after-headers" (status and headers, no event), "events" (after `afterEvents` events, the
+   * default), "mid-tool-call" (right after the first piece of a tool call's input).
+   */
+  z
+    .object({
+      kind: z.literal("stall"),
+      phase: z.enum(["before-headers", "after-headers", "events", "mid-tool-call"]).default("events"),
+      afterEvents: z.number().int().min(0).default(1),
+    })
+    .strict(),
   /** A "proxy" re-encodes the stream: SSE text or a JSON body instead of application/vnd.amazon.eventstream. */
   z.object({ kind: z.literal("proxy"), as: z.enum(["sse", "json"]).default("sse") }).strict(),
 ]);
@@ -186,6 +232,23 @@ export const ScriptRule = z
     promptIncludes: z.string().optional(),
     /** Apply to at most this many matching requests, then fall through to later rules. */
     times: z.number().int().min(1).optional(),
+    /**
+     * Runtime operations this rule applies to (e.g. only "invoke-with-response-stream"); omitted = all.
+     * "control-plane" makes a rule's `http` fault answer control-plane calls (ListInferenceProfiles…) instead.
+     */
+    operations: z
+      .array(
+        z.enum([
+          "invoke",
+          "invoke-with-response-stream",
+          "converse",
+          "converse-stream",
+          "count-tokens",
+          "control-plane",
+        ]),
+      )
+      .min(1)
+      .optional(),
     reply: z
       .object({
         content: z.array(ReplyBlock).default([]),

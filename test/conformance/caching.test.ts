@@ -29,7 +29,7 @@ const emu = sharedEmulator();
 
 /** A system prompt long enough to be worth caching; `tag` keeps tests from sharing cache entries. */
 const longSystem = (tag: string) =>
-  `${tag}: ${"You are a meticulous assistant for the Quarry project. ".repeat(60)}`;
+  `${tag}: ${"You are a meticulous assistant for the Quarry project. ".repeat(100)}`;
 
 function cachedBody(tag: string, ttl?: "1h") {
   return anthropicBody("What is in the system prompt?", {

@@ -165,17 +165,17 @@ describe("ListInferenceProfiles", () => {
     const pages = await allPages(emu.bedrock(), { typeEquals: "SYSTEM_DEFINED" });
     const all = pages.flat();
     const ids = all.map((p) => p.inferenceProfileId!);
-    // us-east-1 sees its us. profiles (6 models) and global. profiles (5 models), never eu.
-    expect(ids).toHaveLength(11);
+    // us-east-1 sees its us. profiles (16 models) and global. profiles (15 models), never eu.
+    expect(ids).toHaveLength(31);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toContain(US_SONNET45);
     expect(ids).toContain(GLOBAL_SONNET45);
     expect(ids.some((id) => id.startsWith("eu."))).toBe(false);
-    expect(pages.length).toBe(6);
+    expect(pages.length).toBe(16);
     expect(pages.slice(0, -1).every((p) => p.length === 2)).toBe(true);
     expect(all.every((p) => p.type === "SYSTEM_DEFINED" && p.status === "ACTIVE")).toBe(true);
     const entries = emu.since(mark);
-    expect(entries).toHaveLength(6);
+    expect(entries).toHaveLength(16);
     expect(entries[0]!.query).toBe("type=SYSTEM_DEFINED");
     expect(entries.slice(1).every((e) => /(^|&)nextToken=/.test(e.query))).toBe(true);
   });
@@ -219,14 +219,14 @@ describe("ListInferenceProfiles", () => {
 
   it("maxResults from the caller sets the page size", async () => {
     const pages = await allPages(emu.bedrock(), { typeEquals: "SYSTEM_DEFINED", maxResults: 5 });
-    expect(pages.map((p) => p.length)).toEqual([5, 5, 1]);
+    expect(pages.map((p) => p.length)).toEqual([5, 5, 5, 5, 5, 5, 1]);
   });
 
   it("without a type filter only system-defined profiles are listed (application ones must be asked for)", async () => {
     const ids = (await allPages(emu.bedrock(), {})).flat().map((p) => p.inferenceProfileId);
     expect(ids).not.toContain(APP_ID);
     expect(ids).toContain(US_SONNET45);
-    expect(ids).toHaveLength(11);
+    expect(ids).toHaveLength(31);
     expect(emu.last().query).not.toMatch(/(^|&)type=/);
   });
 

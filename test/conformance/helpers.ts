@@ -33,6 +33,17 @@ export const MODELS = {
   sonnet4: "anthropic.claude-sonnet-4-20250514-v1:0",
   /** The only on-demand model (bare ID invocable) and the only one without prompt caching. */
   haiku3: "anthropic.claude-3-haiku-20240307-v1:0",
+  // Today's models (WIRE.md §12): 1M context, profile-only.
+  opus47: "anthropic.claude-opus-4-7",
+  opus48: "anthropic.claude-opus-4-8",
+  opus5: "anthropic.claude-opus-5",
+  opus55: "anthropic.claude-opus-5-5",
+  sonnet5: "anthropic.claude-sonnet-5",
+  sonnet55: "anthropic.claude-sonnet-5-5",
+  haiku55: "anthropic.claude-haiku-5-5",
+  fable5: "anthropic.claude-fable-5",
+  fable51: "anthropic.claude-fable-5-1",
+  fable52: "anthropic.claude-fable-5-2",
 } as const;
 
 export const US_SONNET45 = `us.${MODELS.sonnet45}`;
