@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { runSafeGit } from "./git.js";
 import type { MemoryFile } from "./memory.js";
 
 export interface EnvironmentFacts {
@@ -9,33 +9,33 @@ export interface EnvironmentFacts {
   git?: string;
 }
 
-/** Reads what the model should know about where it runs. Cheap: one git call with a short timeout. */
+/**
+ * Reads what the model should know about where it runs. Cheap: a few git calls with a short timeout, all
+ * through runSafeGit, so a repository's own config cannot make them run anything.
+ */
 export function environmentFacts(cwd: string, now: Date = new Date()): EnvironmentFacts {
-  let git: string | undefined;
-  try {
-    const branch = execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], {
-      cwd,
-      timeout: 2000,
-      stdio: "pipe",
-    })
-      .toString()
-      .trim();
-    const status = execFileSync("git", ["status", "--porcelain"], { cwd, timeout: 2000, stdio: "pipe" })
-      .toString()
-      .split("\n")
-      .filter(Boolean);
-    git = `branch ${branch}; ${
-      status.length === 0
-        ? "clean"
-        : `${status.length} changed file(s): ${status
-            .slice(0, 10)
-            .map((l) => l.slice(3))
-            .join(", ")}${status.length > 10 ? ", …" : ""}`
-    }`;
-  } catch {
-    git = undefined;
-  }
-  return { cwd, platform: `${process.platform} ${process.arch}`, date: now.toISOString().slice(0, 10), git };
+  return {
+    cwd,
+    platform: `${process.platform} ${process.arch}`,
+    date: now.toISOString().slice(0, 10),
+    git: gitSummary(cwd),
+  };
+}
+
+function gitSummary(cwd: string): string | undefined {
+  const branch = runSafeGit(cwd, ["rev-parse", "--abbrev-ref", "HEAD"])?.trim();
+  // Submodules have config of their own, which runSafeGit has not read; they are left out.
+  const status = runSafeGit(cwd, ["status", "--porcelain", "--ignore-submodules=all"]);
+  if (branch === undefined || status === undefined) return undefined;
+  const changed = status.split("\n").filter(Boolean);
+  return `branch ${branch}; ${
+    changed.length === 0
+      ? "clean"
+      : `${changed.length} changed file(s): ${changed
+          .slice(0, 10)
+          .map((l) => l.slice(3))
+          .join(", ")}${changed.length > 10 ? ", …" : ""}`
+  }`;
 }
 
 const CORE = `You are Quarry, a coding agent working in the user's repository from their terminal.
