@@ -118,3 +118,17 @@ describe("runSafeGit", () => {
     expect(readFileSync(join(repo, "new.txt"), "utf8")).toBe("x");
   });
 });
+
+describe("environmentFacts", () => {
+  it("summarises modified, renamed, untracked files and names with spaces, and works before the first commit", () => {
+    writeFileSync(join(repo, "a.txt"), "changed\n");
+    writeFileSync(join(repo, "with space.txt"), "x");
+    git("mv", "a.txt", "b.txt");
+    const summary = environmentFacts(repo).git;
+    expect(summary).toBe("branch main; 2 changed file(s): b.txt, with space.txt");
+    const fresh = join(base, "fresh");
+    mkdirSync(fresh);
+    execFileSync("git", ["init", "-q", "-b", "trunk"], { cwd: fresh });
+    expect(environmentFacts(fresh).git).toBe("branch trunk; clean");
+  });
+});

@@ -10,8 +10,8 @@ export interface EnvironmentFacts {
 }
 
 /**
- * Reads what the model should know about where it runs. Cheap: a few git calls with a short timeout, all
- * through runSafeGit, so a repository's own config cannot make them run anything.
+ * Reads what the model should know about where it runs. Cheap: one `git status` (plus the config read
+ * runSafeGit does first) with a short timeout, so a repository's own config cannot make it run anything.
  */
 export function environmentFacts(cwd: string, now: Date = new Date()): EnvironmentFacts {
   return {
@@ -23,19 +23,28 @@ export function environmentFacts(cwd: string, now: Date = new Date()): Environme
 }
 
 function gitSummary(cwd: string): string | undefined {
-  const branch = runSafeGit(cwd, ["rev-parse", "--abbrev-ref", "HEAD"])?.trim();
   // Submodules have config of their own, which runSafeGit has not read; they are left out.
-  const status = runSafeGit(cwd, ["status", "--porcelain", "--ignore-submodules=all"]);
-  if (branch === undefined || status === undefined) return undefined;
-  const changed = status.split("\n").filter(Boolean);
+  const status = runSafeGit(cwd, ["status", "--porcelain=v2", "--branch", "--ignore-submodules=all"]);
+  if (status === undefined) return undefined;
+  let branch = "(unknown)";
+  const changed: string[] = [];
+  for (const line of status.split("\n")) {
+    if (line.startsWith("# branch.head ")) branch = line.slice("# branch.head ".length);
+    else if (line !== "" && !line.startsWith("#")) changed.push(changedPath(line));
+  }
   return `branch ${branch}; ${
     changed.length === 0
       ? "clean"
-      : `${changed.length} changed file(s): ${changed
-          .slice(0, 10)
-          .map((l) => l.slice(3))
-          .join(", ")}${changed.length > 10 ? ", …" : ""}`
+      : `${changed.length} changed file(s): ${changed.slice(0, 10).join(", ")}${changed.length > 10 ? ", …" : ""}`
   }`;
+}
+
+/** The path in one `git status --porcelain=v2` entry (ordinary `1`, renamed `2`, unmerged `u`, untracked `?`). */
+function changedPath(line: string): string {
+  const fields = line.split(" ");
+  const skip: Record<string, number> = { "1": 8, "2": 9, u: 10 };
+  const rest = fields.slice(skip[fields[0]!] ?? 1).join(" ");
+  return fields[0] === "2" ? rest.split("\t")[0]! : rest;
 }
 
 const CORE = `You are Quarry, a coding agent working in the user's repository from their terminal.
