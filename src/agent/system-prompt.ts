@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { runSafeGit } from "./git.js";
 import type { MemoryFile } from "./memory.js";
 
 export interface EnvironmentFacts {
@@ -9,33 +9,42 @@ export interface EnvironmentFacts {
   git?: string;
 }
 
-/** Reads what the model should know about where it runs. Cheap: one git call with a short timeout. */
+/**
+ * Reads what the model should know about where it runs. Cheap: one `git status` (plus the config read
+ * runSafeGit does first) with a short timeout, so a repository's own config cannot make it run anything.
+ */
 export function environmentFacts(cwd: string, now: Date = new Date()): EnvironmentFacts {
-  let git: string | undefined;
-  try {
-    const branch = execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], {
-      cwd,
-      timeout: 2000,
-      stdio: "pipe",
-    })
-      .toString()
-      .trim();
-    const status = execFileSync("git", ["status", "--porcelain"], { cwd, timeout: 2000, stdio: "pipe" })
-      .toString()
-      .split("\n")
-      .filter(Boolean);
-    git = `branch ${branch}; ${
-      status.length === 0
-        ? "clean"
-        : `${status.length} changed file(s): ${status
-            .slice(0, 10)
-            .map((l) => l.slice(3))
-            .join(", ")}${status.length > 10 ? ", …" : ""}`
-    }`;
-  } catch {
-    git = undefined;
+  return {
+    cwd,
+    platform: `${process.platform} ${process.arch}`,
+    date: now.toISOString().slice(0, 10),
+    git: gitSummary(cwd),
+  };
+}
+
+function gitSummary(cwd: string): string | undefined {
+  // Submodules have config of their own, which runSafeGit has not read; they are left out.
+  const status = runSafeGit(cwd, ["status", "--porcelain=v2", "--branch", "--ignore-submodules=all"]);
+  if (status === undefined) return undefined;
+  let branch = "(unknown)";
+  const changed: string[] = [];
+  for (const line of status.split("\n")) {
+    if (line.startsWith("# branch.head ")) branch = line.slice("# branch.head ".length);
+    else if (line !== "" && !line.startsWith("#")) changed.push(changedPath(line));
   }
-  return { cwd, platform: `${process.platform} ${process.arch}`, date: now.toISOString().slice(0, 10), git };
+  return `branch ${branch}; ${
+    changed.length === 0
+      ? "clean"
+      : `${changed.length} changed file(s): ${changed.slice(0, 10).join(", ")}${changed.length > 10 ? ", …" : ""}`
+  }`;
+}
+
+/** The path in one `git status --porcelain=v2` entry (ordinary `1`, renamed `2`, unmerged `u`, untracked `?`). */
+function changedPath(line: string): string {
+  const fields = line.split(" ");
+  const skip: Record<string, number> = { "1": 8, "2": 9, u: 10 };
+  const rest = fields.slice(skip[fields[0]!] ?? 1).join(" ");
+  return fields[0] === "2" ? rest.split("\t")[0]! : rest;
 }
 
 const CORE = `You are Quarry, a coding agent working in the user's repository from their terminal.

@@ -1,12 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { homedir } from "node:os";
+import { dirname } from "node:path";
 import type { AgentEvent } from "../agent/events.js";
 import { Agent, type PermissionDecision, type PermissionQuestion } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
 import { createSecretScrubber } from "../agent/secret-scrubber.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import { connectBedrock } from "../bedrock/connection.js";
-import { ConfigError, describeSource, loadSettings, type Settings } from "../config/index.js";
+import {
+  ConfigError,
+  claudeSettingsPath,
+  describeSource,
+  loadSettings,
+  type Settings,
+} from "../config/index.js";
 import {
   createPermissionPolicy,
   type PermissionPolicy,
@@ -18,6 +25,7 @@ import {
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
 import {
+  resolveDataDir,
   type SessionEvent,
   SessionNotFoundError,
   SessionStore,
@@ -116,6 +124,12 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     deny: [...settings.permissions.deny, ...fromFlag(opts.disallowedTools, "--disallowedTools")],
     projectRoot,
     home: homedir(),
+    // Writes to the user's own config and data (settings, sessions) always ask: docs/security/protected-paths.md.
+    protectedDirectories: [
+      settings.userConfigDir.value,
+      dirname(claudeSettingsPath(env, homedir(), o.cwd)),
+      resolveDataDir(env, homedir(), o.cwd),
+    ],
   });
   const store = SessionStore.fromEnvironment(env);
   const existing = opts.resume

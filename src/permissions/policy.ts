@@ -3,6 +3,7 @@ import type { SettingSource } from "../config/sources.js";
 import { bashAllowCoverage, bashDenyMatch, collapse } from "./bash-rules.js";
 import { escapeGlob } from "./glob.js";
 import { isInside, realLocation, Workspace } from "./paths.js";
+import { guardProtectedWrites, ProtectedPaths } from "./protected-paths.js";
 import { EDIT_FAMILY, type PermissionRule, parseRule, READ_FAMILY } from "./rule.js";
 import type { AskDetails, PermissionDecision, PermissionMode, PermissionRequest } from "./types.js";
 
@@ -21,6 +22,8 @@ export interface PolicyOptions {
   readonly home: string;
   /** Extra directories treated like the project (`--add-dir`). */
   readonly additionalDirectories?: readonly string[];
+  /** Quarry's and Claude Code's user config and data directories; writes there always ask. */
+  readonly protectedDirectories?: readonly string[];
 }
 
 /** Decides, for each tool call, whether it runs, is refused, or needs the user's approval. */
@@ -44,6 +47,7 @@ const AGENT_STATE_TOOLS: ReadonlySet<string> = new Set(["TodoWrite"]);
 /** Builds a policy; throws PermissionRuleError (naming the rule and its source) for a malformed rule. */
 export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy {
   const workspace = new Workspace(options.projectRoot, options.home, options.additionalDirectories);
+  const protectedPaths = new ProtectedPaths(options.home, workspace.roots, options.protectedDirectories);
   const allow = (options.allow ?? []).map(toEntry);
   const deny = (options.deny ?? []).map(toEntry);
   let mode = options.mode;
@@ -57,6 +61,10 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
         rule: denied.rule.text,
       };
     }
+    // Protected paths ask in every mode (plan mode refuses writes anyway); docs/security/protected-paths.md.
+    const guarded =
+      mode === "plan" ? undefined : guardProtectedWrites(protectedPaths, request, allow, workspace);
+    if (guarded) return guarded;
     if (mode === "bypassPermissions") {
       return { behavior: "allow", reason: "bypassPermissions mode allows everything no deny rule forbids" };
     }

@@ -16,6 +16,8 @@ export interface PermissionTarget {
   readonly paths?: readonly string[];
   /** The shell command, for `bash`. */
   readonly command?: string;
+  /** Files a `bash` command writes (redirect targets), when the analysis knows them; checked as writes. */
+  readonly writes?: readonly string[];
 }
 
 /** One tool call to be judged. */

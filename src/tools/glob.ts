@@ -1,9 +1,10 @@
 import { stat } from "node:fs/promises";
-import { isAbsolute, resolve } from "node:path";
+import { dirname } from "node:path";
 import { glob as tinyglob } from "tinyglobby";
 import { z } from "zod";
 import { gitIgnoreFor } from "./gitignore.js";
-import { resolveForPermission, resolvePath } from "./paths.js";
+import { type GlobSearch, planGlobSearch } from "./glob-plan.js";
+import { isInside, resolveForPermission, resolvePath } from "./paths.js";
 import { type Tool, type ToolOptions, toolError } from "./types.js";
 
 const MAX_RESULTS = 100;
@@ -27,36 +28,31 @@ export const createGlobTool = (options: ToolOptions): Tool<GlobInput> => ({
   ].join(" "),
   inputSchema,
   readOnly: true,
-  permissionTarget: (input) => ({
-    kind: "read",
-    paths: [resolveForPermission(options.cwd, input.path ?? ".")],
-  }),
+  // The bases the pattern really searches (an absolute or `../` pattern leaves `path` behind), not just `path`.
+  permissionTarget: (input) => {
+    const searchPath = resolvePath(options.cwd, input.path ?? ".");
+    const plan = planGlobSearch(searchPath, input.pattern);
+    const bases = typeof plan === "string" ? [searchPath] : plan.map((search) => search.base);
+    return { kind: "read", paths: bases.map((base) => resolveForPermission(options.cwd, base)) };
+  },
   summarize: (input) => (input.path ? `${input.pattern} in ${input.path}` : input.pattern),
   async run(input, ctx) {
     const searchPath = resolvePath(ctx.cwd, input.path ?? ".");
     const info = await stat(searchPath).catch(() => undefined);
     if (!info?.isDirectory()) return toolError(`Directory does not exist: ${searchPath}`);
-    // Walk from the pattern's literal directory prefix: faster, and a directory the pattern names on purpose
-    // ("dist/**/*.js") is searched even though .gitignore lists it, as when it is given as path.
-    const { base, pattern } = splitStaticPrefix(searchPath, input.pattern);
-    if (!(await stat(base).catch(() => undefined))?.isDirectory()) return { content: "No files found." };
-    const skipped = ["node_modules", ".git"].filter(
-      (name) => !pattern.includes(name) && !base.includes(name),
-    );
-    const matches = await tinyglob(pattern, {
-      cwd: base,
-      absolute: true,
-      dot: true,
-      onlyFiles: true,
-      expandDirectories: false,
-      followSymbolicLinks: false,
-      ignore: skipped.map((name) => `**/${name}/**`),
-      signal: ctx.signal,
-    });
+    // Walk from each alternative's literal directory prefix: faster, a directory the pattern names on purpose
+    // ("dist/**/*.js") is searched even though .gitignore lists it, and these bases are what was approved.
+    const plan = planGlobSearch(searchPath, input.pattern);
+    if (typeof plan === "string") return toolError(plan);
+    const found = new Set<string>();
+    let hidden = 0;
+    for (const search of plan) {
+      const result = await searchOne(search, ctx.cwd, ctx.signal);
+      hidden += result.hidden;
+      for (const file of result.visible) found.add(file);
+    }
+    const visible = [...found];
     if (ctx.signal.aborted) return toolError("Glob was interrupted.");
-    const rules = gitIgnoreFor(ctx.cwd, base);
-    const visible = matches.filter((file) => !rules.ignores(file, false));
-    const hidden = matches.length - visible.length;
     // Files a deny rule keeps from the model are left out, not just refused on Read.
     const kept = ctx.readable ? visible.filter((file) => ctx.readable!(file)) : visible;
     if (kept.length === 0) {
@@ -86,13 +82,44 @@ export const createGlobTool = (options: ToolOptions): Tool<GlobInput> => ({
   },
 });
 
-/** ("/p", "src/**\/*.ts") → base "/p/src", pattern "**\/*.ts"; absolute patterns replace the base. */
-function splitStaticPrefix(searchPath: string, pattern: string): { base: string; pattern: string } {
-  const segments = pattern.split("/");
-  let literal = 0;
-  while (literal < segments.length - 1 && !/[*?[\]{}()!]/.test(segments[literal]!)) literal++;
-  const prefix = segments.slice(0, literal).join("/");
-  const rest = segments.slice(literal).join("/");
-  if (isAbsolute(pattern)) return { base: prefix || "/", pattern: rest };
-  return { base: resolve(searchPath, prefix), pattern: rest };
+/** Matches one search's patterns under its base; names whose directory really lies outside it are dropped. */
+async function searchOne(
+  search: GlobSearch,
+  projectRoot: string,
+  signal: AbortSignal,
+): Promise<{ visible: string[]; hidden: number }> {
+  const { base, patterns } = search;
+  if (!(await stat(base).catch(() => undefined))?.isDirectory()) return { visible: [], hidden: 0 };
+  const skipped = ["node_modules", ".git"].filter(
+    (name) => !patterns.some((p) => p.includes(name)) && !base.includes(name),
+  );
+  const matches = await tinyglob([...patterns], {
+    cwd: base,
+    absolute: true,
+    dot: true,
+    onlyFiles: true,
+    expandDirectories: false,
+    followSymbolicLinks: false,
+    // Braces were expanded by planGlobSearch; what is left of them is escaped, literal text.
+    braceExpansion: false,
+    ignore: skipped.map((name) => `**/${name}/**`),
+    signal,
+  });
+  // Defence in depth: whatever the matcher does, no name is listed from a directory outside the base that
+  // permissions judged (a symlinked directory inside it leading elsewhere, say).
+  const realBase = resolveForPermission(base, ".");
+  const realDirs = new Map<string, boolean>();
+  const within = (file: string) => {
+    const dir = dirname(file);
+    let inside = realDirs.get(dir);
+    if (inside === undefined) {
+      inside = isInside(realBase, resolveForPermission(base, dir));
+      realDirs.set(dir, inside);
+    }
+    return inside;
+  };
+  const rules = gitIgnoreFor(projectRoot, base);
+  const contained = matches.filter(within);
+  const visible = contained.filter((file) => !rules.ignores(file, false));
+  return { visible, hidden: contained.length - visible.length };
 }
