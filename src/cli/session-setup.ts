@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { homedir } from "node:os";
+import { join } from "node:path";
 import type { AgentEvent } from "../agent/events.js";
 import { Agent, type PermissionDecision, type PermissionQuestion } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
@@ -17,13 +18,16 @@ import {
 } from "../permissions/index.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
+import { resolveSandboxMode, SessionSandbox } from "../sandbox/index.js";
 import {
   type SessionEvent,
   SessionNotFoundError,
   SessionStore,
   type SessionWriter,
 } from "../session/index.js";
+import { resolveDataDir } from "../session/locations.js";
 import { createToolContext, createToolRegistry, runToolCall, toolDefinitions } from "../tools/index.js";
+import { useTempJournal } from "../tools/temp-journal.js";
 import type { PrintOptions } from "./commands/print.js";
 
 /** A usage mistake on the command line (exit code 2). */
@@ -81,6 +85,8 @@ export interface AgentSession {
   policy: PermissionPolicy;
   /** The main model's context window in tokens, for a "context used" figure. */
   contextWindow: number;
+  /** The Bash sandbox (status and /sandbox). */
+  sandbox: SessionSandbox;
   close(): Promise<void>;
 }
 
@@ -108,6 +114,16 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   }
   // Everything that can fail on a typo (permission rules, a session id) is checked before any network call.
   const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
+  // Leftovers of a killed Quarry (atomic-write temp files, sandbox placeholders) go before anything else runs.
+  const dataDir = resolveDataDir(env, homedir(), o.cwd);
+  useTempJournal(join(dataDir, "pending-writes"));
+  const sandboxMode = resolveSandboxMode(settings.sandbox);
+  const { sandbox, warning: sandboxWarning } = await SessionSandbox.open({
+    mode: sandboxMode,
+    modeSource: settings.sandbox ? describeSource(settings.sandbox.source) : undefined,
+    layout: { roots: [projectRoot], home: homedir(), userConfigDir: settings.userConfigDir.value, dataDir, env },
+  });
+  if (sandboxWarning) warnings.push(sandboxWarning);
   const fromFlag = (values: string[] | undefined, source: string) =>
     (values ?? []).flatMap(splitRuleList).map((value) => ({ value, source }));
   const policy = createPermissionPolicy({
@@ -116,6 +132,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     deny: [...settings.permissions.deny, ...fromFlag(opts.disallowedTools, "--disallowedTools")],
     projectRoot,
     home: homedir(),
+    sandbox,
   });
   const store = SessionStore.fromEnvironment(env);
   const existing = opts.resume
@@ -154,6 +171,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     readable: (path: string) =>
       policy.decide({ tool: "Read", readOnly: true, target: { kind: "read", paths: [path] } }).behavior !==
       "deny",
+    sandbox,
   };
   // Credentials in this process's env never travel in tool output (to the model, the transcript or the UI).
   const scrub = createSecretScrubber({ ...process.env, ...env });
@@ -194,6 +212,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     settings,
     warnings,
     policy,
+    sandbox,
     contextWindow: bedrock.main.capabilities.contextWindow,
     startEvent: {
       type: "session_start",
@@ -203,7 +222,10 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       region: bedrock.main.region,
       cwd: o.cwd,
     },
-    close: async () => writer.close(),
+    close: async () => {
+      sandbox.close();
+      await writer.close();
+    },
   };
 }
 
