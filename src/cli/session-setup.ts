@@ -122,6 +122,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     mode: sandboxMode,
     modeSource: settings.sandbox ? describeSource(settings.sandbox.source) : undefined,
     layout: { roots: [projectRoot], home: homedir(), userConfigDir: settings.userConfigDir.value, dataDir, env },
+    probe: { env },
   });
   if (sandboxWarning) warnings.push(sandboxWarning);
   const fromFlag = (values: string[] | undefined, source: string) =>

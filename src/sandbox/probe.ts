@@ -14,7 +14,7 @@ export type SandboxAvailability =
 /** What the probe looks at; injectable so a "bwrap is missing" machine can be tested on one that has it. */
 export interface ProbeOptions {
   readonly platform?: NodeJS.Platform;
-  /** The bubblewrap executable: an absolute path, or a name looked up on PATH (default "bwrap"). */
+  /** The bubblewrap executable: a path, or a name looked up on PATH (default $QUARRY_BWRAP, else "bwrap"). */
   readonly bwrap?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -28,10 +28,11 @@ const cache = new Map<string, Promise<SandboxAvailability>>();
  */
 export function probeSandbox(options: ProbeOptions = {}): Promise<SandboxAvailability> {
   const platform = options.platform ?? process.platform;
-  const key = `${platform}:${options.bwrap ?? "bwrap"}`;
+  const bwrap = options.bwrap ?? (options.env ?? process.env).QUARRY_BWRAP?.trim() ?? "bwrap";
+  const key = `${platform}:${bwrap}`;
   let found = cache.get(key);
   if (!found) {
-    found = probeUncached(platform, options);
+    found = probeUncached(platform, { ...options, bwrap: bwrap || "bwrap" });
     cache.set(key, found);
   }
   return found;
