@@ -63,11 +63,20 @@ export function planMounts(layout: SandboxLayout, fs: HostFs = HOST_FS): MountSt
     steps.push({ op: "rw", path: real });
   }
   for (const root of roots) steps.push(...protectSteps(root, layout.protectedInWorkspace, fs));
-  // Secrets last, so one inside the workspace (a project under $HOME) is still hidden.
-  for (const path of layout.hidden) {
-    const kind = fs.kind(path);
-    if (kind === "missing") continue;
-    steps.push({ op: kind === "dir" ? "hide-dir" : "hide-file", path: fs.real(path) });
+  // Secrets last, so one inside the workspace (a project under $HOME) is still hidden. One that is already out
+  // of sight (under a hidden directory, or under a fresh /tmp and no workspace) needs no mount of its own:
+  // bwrap could not even create its mount point inside a read-only or empty parent.
+  const hiddenDirs: string[] = [];
+  const candidates = layout.hidden
+    .map((path) => ({ kind: fs.kind(path), path: fs.real(path) }))
+    .filter((c) => c.kind !== "missing")
+    .sort((a, b) => a.path.length - b.path.length);
+  for (const { kind, path } of candidates) {
+    if (hiddenDirs.some((dir) => isWithin(path, dir))) continue;
+    const inScratch = layout.scratch.some((dir) => isWithin(path, fs.real(dir)));
+    if (inScratch && !roots.some((root) => isWithin(path, root))) continue;
+    if (kind === "dir") hiddenDirs.push(path);
+    steps.push({ op: kind === "dir" ? "hide-dir" : "hide-file", path });
   }
   return steps;
 }

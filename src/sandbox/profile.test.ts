@@ -84,6 +84,32 @@ describe("mount plan (bubblewrap)", () => {
     expect(index("/w/.git/config")).toBeLessThan(index("/home/u/.aws"));
   });
 
+  it("skips secrets already out of sight: under a hidden directory, or under the fresh /tmp", () => {
+    const nested = sandboxLayout({
+      roots: ["/w"],
+      home: "/tmp/h",
+      tempDir: "/t",
+      env: { AWS_SHARED_CREDENTIALS_FILE: "/tmp/h/.aws/credentials", AWS_CONFIG_FILE: "/etc/aws/config" },
+    });
+    const plan = planMounts(
+      { ...nested, hidden: [...nested.hidden, "/w/.env-secrets", "/w/.env-secrets/key"] },
+      fakeFs({
+        "/tmp": "dir",
+        "/w": "dir",
+        "/tmp/h/.aws": "dir",
+        "/tmp/h/.aws/credentials": "file",
+        "/etc/aws/config": "file",
+        "/w/.env-secrets": "dir",
+        "/w/.env-secrets/key": "file",
+      }),
+    );
+    const hidden = plan.filter((s) => s.op.startsWith("hide")).map((s) => s.path);
+    expect(hidden).toContain("/etc/aws/config");
+    expect(hidden).toContain("/w/.env-secrets");
+    expect(hidden).not.toContain("/w/.env-secrets/key");
+    expect(hidden.some((p) => p.startsWith("/tmp/h"))).toBe(false);
+  });
+
   it("leaves a missing .git alone so git init works", () => {
     const bare = planMounts(layout, fakeFs({ "/w": "dir" }));
     expect(bare.some((s) => s.path.startsWith("/w/.git"))).toBe(false);
