@@ -121,7 +121,13 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   const { sandbox, warning: sandboxWarning } = await SessionSandbox.open({
     mode: sandboxMode,
     modeSource: settings.sandbox ? describeSource(settings.sandbox.source) : undefined,
-    layout: { roots: [projectRoot], home: homedir(), userConfigDir: settings.userConfigDir.value, dataDir, env },
+    layout: {
+      roots: [projectRoot],
+      home: homedir(),
+      userConfigDir: settings.userConfigDir.value,
+      dataDir,
+      env,
+    },
     probe: { env },
   });
   if (sandboxWarning) warnings.push(sandboxWarning);

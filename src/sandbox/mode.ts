@@ -27,6 +27,10 @@ export function resolveSandboxMode(setting: Sourced<string> | undefined): Sandbo
   if (mode) return mode;
   throw new ConfigError(
     `sandbox must be one of ${SANDBOX_MODES.join(", ")} (got "${setting.value}" from ${describeSource(setting.source)})`,
-    { fix: 'set it to "off", "on" or "ask" (see docs/security/sandbox.md)', key: "sandbox", source: setting.source },
+    {
+      fix: 'set it to "off", "on" or "ask" (see docs/security/sandbox.md)',
+      key: "sandbox",
+      source: setting.source,
+    },
   );
 }

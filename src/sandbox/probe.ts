@@ -42,7 +42,10 @@ async function probeUncached(platform: NodeJS.Platform, options: ProbeOptions): 
   if (platform === "darwin") {
     return isExecutable(SANDBOX_EXEC)
       ? { ok: true, kind: "sandbox-exec", executable: SANDBOX_EXEC }
-      : { ok: false, reason: `${SANDBOX_EXEC} is missing, so Bash commands cannot be sandboxed on this Mac.` };
+      : {
+          ok: false,
+          reason: `${SANDBOX_EXEC} is missing, so Bash commands cannot be sandboxed on this Mac.`,
+        };
   }
   if (platform !== "linux") {
     return { ok: false, reason: `there is no sandbox for Bash on ${platform} yet (Linux and macOS only).` };

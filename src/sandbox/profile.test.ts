@@ -16,7 +16,11 @@ const layout = sandboxLayout({
   home: "/home/u",
   tempDir: "/tmp/quarry-sandbox-1",
   userConfigDir: "/cfg/quarry",
-  env: { AWS_SHARED_CREDENTIALS_FILE: "/secrets/aws", KUBECONFIG: "/k/a:/k/b", XDG_RUNTIME_DIR: "/run/user/1" },
+  env: {
+    AWS_SHARED_CREDENTIALS_FILE: "/secrets/aws",
+    KUBECONFIG: "/k/a:/k/b",
+    XDG_RUNTIME_DIR: "/run/user/1",
+  },
 });
 
 describe("sandbox layout", () => {
@@ -24,7 +28,9 @@ describe("sandbox layout", () => {
     for (const p of ["/home/u/.aws", "/home/u/.ssh", "/home/u/.docker", "/home/u/.netrc", "/cfg/quarry"]) {
       expect(layout.hidden).toContain(p);
     }
-    expect(layout.hidden).toEqual(expect.arrayContaining(["/secrets/aws", "/k/a", "/k/b", "/run/user/1", "/run"]));
+    expect(layout.hidden).toEqual(
+      expect.arrayContaining(["/secrets/aws", "/k/a", "/k/b", "/run/user/1", "/run"]),
+    );
     expect(layout.writable).toEqual(["/w", "/tmp/quarry-sandbox-1"]);
   });
 
@@ -116,7 +122,10 @@ describe("mount plan (bubblewrap)", () => {
   });
 
   it("needs nothing for a protected link that leads out of the workspace", () => {
-    const linked = planMounts(layout, fakeFs({ "/w": "dir", "/w/.claude": "dir" }, { "/w/.claude": "/shared/c" }));
+    const linked = planMounts(
+      layout,
+      fakeFs({ "/w": "dir", "/w/.claude": "dir" }, { "/w/.claude": "/shared/c" }),
+    );
     expect(linked.some((s) => s.path === "/shared/c" || s.path === "/w/.claude")).toBe(false);
   });
 
@@ -166,7 +175,8 @@ describe("sandbox mode setting", () => {
   });
 
   it("rejects anything else, naming where it was set and what to write", () => {
-    const bad = () => resolveSandboxMode({ value: "yes please", source: { kind: "env", name: "QUARRY_SANDBOX" } });
+    const bad = () =>
+      resolveSandboxMode({ value: "yes please", source: { kind: "env", name: "QUARRY_SANDBOX" } });
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow('sandbox must be one of off, on, ask (got "yes please" from env QUARRY_SANDBOX)');
   });

@@ -81,7 +81,11 @@ describe.skipIf(skipReason)("Bash inside the bubblewrap sandbox", () => {
   });
 
   it("does not pass credential environment variables into the sandbox", async () => {
-    const env = { AWS_SECRET_ACCESS_KEY: "ENV-SECRET-41d2", GITHUB_TOKEN: "ghp_ENVTOKEN", HARMLESS: "visible" };
+    const env = {
+      AWS_SECRET_ACCESS_KEY: "ENV-SECRET-41d2",
+      GITHUB_TOKEN: "ghp_ENVTOKEN",
+      HARMLESS: "visible",
+    };
     const result = await bash("env", true, env);
     expect(result.content).not.toContain("ENV-SECRET-41d2");
     expect(result.content).not.toContain("ghp_ENVTOKEN");
@@ -124,13 +128,15 @@ describe.skipIf(skipReason)("Bash inside the bubblewrap sandbox", () => {
     expect(existsSync(join(ws, ".git-old"))).toBe(false);
     expect(existsSync(join(ws, ".git", "hooks", "pre-commit"))).toBe(false);
     // git itself still works inside (objects, index, refs are writable).
-    const git = await bash("git add -A && git -c user.name=t -c user.email=t@t commit -qm x && git log --oneline");
+    const git = await bash(
+      "git add -A && git -c user.name=t -c user.email=t@t commit -qm x && git log --oneline",
+    );
     expect(git.isError).toBe(false);
   });
 
   it("cannot create protected paths that do not exist yet, and leaves no placeholder behind", async () => {
     await bash(
-      "mkdir -p .quarry && echo '{\"permissions\":{\"allow\":[\"Bash\"]}}' > .quarry/settings.local.json; echo '{}' > .mcp.json",
+      'mkdir -p .quarry && echo \'{"permissions":{"allow":["Bash"]}}\' > .quarry/settings.local.json; echo \'{}\' > .mcp.json',
     );
     expect(existsSync(join(ws, ".quarry"))).toBe(false);
     expect(existsSync(join(ws, ".mcp.json"))).toBe(false);
@@ -157,7 +163,11 @@ describe.skipIf(skipReason)("the sandbox's say on permissions", () => {
         sandbox,
       }),
     );
-  const bashCall = (command: string) => ({ tool: "Bash", readOnly: false, target: { kind: "bash" as const, command } });
+  const bashCall = (command: string) => ({
+    tool: "Bash",
+    readOnly: false,
+    target: { kind: "bash" as const, command },
+  });
 
   it("on: a command that would ask runs without asking, and says why", async () => {
     const decision = (await policy("on")).decide(bashCall("npm test"));
@@ -166,7 +176,9 @@ describe.skipIf(skipReason)("the sandbox's say on permissions", () => {
   });
 
   it("on: deny rules still win, plan mode still refuses, protected paths still ask", async () => {
-    expect((await policy("on", { deny: ["Bash(rm:*)"] })).decide(bashCall("rm -rf src")).behavior).toBe("deny");
+    expect((await policy("on", { deny: ["Bash(rm:*)"] })).decide(bashCall("rm -rf src")).behavior).toBe(
+      "deny",
+    );
     expect((await policy("on", { mode: "plan" })).decide(bashCall("npm test")).behavior).toBe("deny");
     const protectedCall = (await policy("on")).decide(bashCall("echo x >> .git/config"));
     expect(protectedCall.behavior).toBe("ask");
@@ -191,8 +203,17 @@ describe("when the sandbox cannot start", () => {
     expect(warning).toMatch(/cannot start: bubblewrap \(\/nonexistent\/bwrap\) was not found/);
     expect(warning).toContain("ask for permission instead");
     expect(broken.active).toBe(false);
-    const policy = createPermissionPolicy({ mode: "default", projectRoot: process.cwd(), home: "/h", sandbox: broken });
-    const decision = policy.decide({ tool: "Bash", readOnly: false, target: { kind: "bash", command: "npm test" } });
+    const policy = createPermissionPolicy({
+      mode: "default",
+      projectRoot: process.cwd(),
+      home: "/h",
+      sandbox: broken,
+    });
+    const decision = policy.decide({
+      tool: "Bash",
+      readOnly: false,
+      target: { kind: "bash", command: "npm test" },
+    });
     expect(decision.behavior).toBe("ask");
     expect(broken.status()).toContain("Not available");
   });

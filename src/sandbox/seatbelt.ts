@@ -19,7 +19,9 @@ function quote(path: string): string {
 export function seatbeltProfile(layout: SandboxLayout, realpath: (p: string) => string = (p) => p): string {
   const writable = layout.writable.map(realpath);
   const scratch = [...layout.scratch, "/private/tmp", "/private/var/folders"].map(realpath);
-  const protectedPaths = writable.flatMap((root) => layout.protectedInWorkspace.map((rel) => join(root, rel)));
+  const protectedPaths = writable.flatMap((root) =>
+    layout.protectedInWorkspace.map((rel) => join(root, rel)),
+  );
   const lines = [
     "(version 1)",
     "(allow default)",

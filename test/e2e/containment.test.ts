@@ -116,7 +116,10 @@ describe("the Bash sandbox through quarry -p", () => {
         { turn: 2, reply: { content: [text("done")] } },
       ]);
       mkdirSync(join(home, ".aws"), { recursive: true });
-      writeFileSync(join(home, ".aws", "credentials"), "[default]\naws_secret_access_key = E2E-SANDBOX-SECRET\n");
+      writeFileSync(
+        join(home, ".aws", "credentials"),
+        "[default]\naws_secret_access_key = E2E-SANDBOX-SECRET\n",
+      );
       const repo = makeRepo();
       const run = await runCli(["-p", "go", "--output-format", "stream-json"], {
         cwd: repo,
@@ -157,7 +160,12 @@ describe("the Bash sandbox through quarry -p", () => {
 
   it("a bad sandbox value stops before any model call, saying what to write", async () => {
     const { emulator: em, home } = await setup([{ turn: 1, reply: { content: [text("hi")] } }]);
-    const run = await runCli(["-p", "hi"], { cwd: makeRepo(), emulator: em, home, env: { QUARRY_SANDBOX: "maybe" } });
+    const run = await runCli(["-p", "hi"], {
+      cwd: makeRepo(),
+      emulator: em,
+      home,
+      env: { QUARRY_SANDBOX: "maybe" },
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('sandbox must be one of off, on, ask (got "maybe" from env QUARRY_SANDBOX)');
     expect(em.log.filter((e) => e.operation === "invoke-with-response-stream")).toHaveLength(0);

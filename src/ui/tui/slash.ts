@@ -8,7 +8,7 @@ export const SLASH_COMMANDS = [
   { name: "doctor", help: "check region, credentials and model access" },
   { name: "resume", help: "/resume [id]: continue an earlier session (the latest without an id)" },
   { name: "init", help: "ask the model to write an AGENTS.md for this repository" },
-  { name: "sandbox", help: "/sandbox shows the Bash sandbox; /sandbox on|ask|off changes it for this session" },
+  { name: "sandbox", help: "/sandbox [on|ask|off]: show the Bash sandbox, or change it for this session" },
   { name: "exit", help: "quit" },
 ] as const;
 
