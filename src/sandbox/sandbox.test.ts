@@ -193,6 +193,23 @@ describe.skipIf(skipReason)("the sandbox's say on permissions", () => {
   });
 });
 
+describe.skipIf(skipReason)("/sandbox for the session", () => {
+  it("turns the sandbox on and off, and the status says what holds", async () => {
+    const { sandbox: toggled } = await SessionSandbox.open({
+      mode: "off",
+      layout: { roots: [ws], home, env: {} },
+    });
+    expect(toggled.active).toBe(false);
+    expect(toggled.status()).toContain("Sandbox: off.");
+    const on = await toggled.setMode("on");
+    expect(toggled.active).toBe(true);
+    expect(on).toContain("Sandbox: on (from /sandbox).");
+    expect(on).toContain("no network");
+    await toggled.setMode("off");
+    expect(toggled.reviewBash({ behavior: "ask", reason: "r" }, "npm test").behavior).toBe("ask");
+  });
+});
+
 describe("when the sandbox cannot start", () => {
   it("warns once, runs nothing sandboxed, and Bash asks as usual", async () => {
     const { sandbox: broken, warning } = await SessionSandbox.open({
