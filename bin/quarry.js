@@ -13,5 +13,8 @@ if (!existsSync(fileURLToPath(entry))) {
   );
   process.exit(2);
 }
-const { main } = await import(entry.href);
+const { main, installExitCleanup, endChildProcesses } = await import(entry.href);
+// Children Quarry started never outlive it: signals and exit end their process groups (src/tools/exit-cleanup.ts).
+installExitCleanup();
 process.exitCode = await main(process.argv.slice(2));
+await endChildProcesses();

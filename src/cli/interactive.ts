@@ -3,6 +3,7 @@ import { render } from "ink";
 import { createElement } from "react";
 import { findRepoRoot } from "../agent/memory.js";
 import { QuarryError } from "../bedrock/errors.js";
+import { type SandboxMode, sandboxModeFrom } from "../sandbox/index.js";
 import { resolveDataDir } from "../session/locations.js";
 import { App } from "../ui/tui/App.js";
 import { PermissionBroker, type SessionInfo, type TuiBackend } from "../ui/tui/backend.js";
@@ -130,6 +131,8 @@ async function createBackend(
     });
 
   let currentOptions = options;
+  // A mode chosen with /sandbox outlives /clear, /model and /resume, which open a new session.
+  let sandboxChoice: SandboxMode | undefined;
   current = await open(options);
   startWarnings.push(...current.warnings);
 
@@ -151,6 +154,7 @@ async function createBackend(
     const next = await open(o);
     await current.close();
     current = next;
+    if (sandboxChoice) await current.sandbox.setMode(sandboxChoice);
     currentOptions = o;
     return info();
   };
@@ -188,6 +192,13 @@ async function createBackend(
       const ctx = await doctorContext();
       if (ctx.regionError) throw ctx.regionError;
       return `${renderModels(await listModels(ctx)).trimEnd()}\nSwitch with /model <name>.`;
+    },
+    async sandbox(arg) {
+      if (!arg) return current.sandbox.status();
+      const mode = sandboxModeFrom(arg);
+      if (!mode) return `Unknown sandbox mode "${arg}": use /sandbox on, /sandbox ask or /sandbox off.`;
+      sandboxChoice = mode;
+      return current.sandbox.setMode(mode);
     },
     close: () => current.close(),
   };

@@ -3,6 +3,8 @@ import { registerDoctorCommands } from "./commands/doctor.js";
 import { addSessionOptions, type PrintOptions, runPrintCommand } from "./commands/print.js";
 import { readPackageVersion } from "./version.js";
 
+export { endChildProcesses, installExitCleanup } from "../tools/exit-cleanup.js";
+
 /** Builds the command tree. Subcommands import their implementation lazily so start-up stays cheap. */
 export function buildProgram(setExitCode: (code: number) => void = () => {}): Command {
   const program = new Command();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { homedir } from "node:os";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import type { AgentEvent } from "../agent/events.js";
 import { Agent, type PermissionDecision, type PermissionQuestion } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
@@ -24,6 +24,7 @@ import {
 } from "../permissions/index.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
+import { resolveSandboxMode, SessionSandbox } from "../sandbox/index.js";
 import {
   resolveDataDir,
   type SessionEvent,
@@ -32,6 +33,7 @@ import {
   type SessionWriter,
 } from "../session/index.js";
 import { createToolContext, createToolRegistry, runToolCall, toolDefinitions } from "../tools/index.js";
+import { useTempJournal } from "../tools/temp-journal.js";
 import type { PrintOptions } from "./commands/print.js";
 
 /** A usage mistake on the command line (exit code 2). */
@@ -89,6 +91,8 @@ export interface AgentSession {
   policy: PermissionPolicy;
   /** The main model's context window in tokens, for a "context used" figure. */
   contextWindow: number;
+  /** The Bash sandbox (status and /sandbox). */
+  sandbox: SessionSandbox;
   close(): Promise<void>;
 }
 
@@ -116,6 +120,23 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   }
   // Everything that can fail on a typo (permission rules, a session id) is checked before any network call.
   const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
+  // Leftovers of a killed Quarry (atomic-write temp files, sandbox placeholders) go before anything else runs.
+  const dataDir = resolveDataDir(env, homedir(), o.cwd);
+  useTempJournal(join(dataDir, "pending-writes"));
+  const sandboxMode = resolveSandboxMode(settings.sandbox);
+  const { sandbox, warning: sandboxWarning } = await SessionSandbox.open({
+    mode: sandboxMode,
+    modeSource: settings.sandbox ? describeSource(settings.sandbox.source) : undefined,
+    layout: {
+      roots: [projectRoot],
+      home: homedir(),
+      userConfigDir: settings.userConfigDir.value,
+      dataDir,
+      env,
+    },
+    probe: { env },
+  });
+  if (sandboxWarning) warnings.push(sandboxWarning);
   const fromFlag = (values: string[] | undefined, source: string) =>
     (values ?? []).flatMap(splitRuleList).map((value) => ({ value, source }));
   const policy = createPermissionPolicy({
@@ -130,6 +151,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       dirname(claudeSettingsPath(env, homedir(), o.cwd)),
       resolveDataDir(env, homedir(), o.cwd),
     ],
+    sandbox,
   });
   const store = SessionStore.fromEnvironment(env);
   const existing = opts.resume
@@ -168,6 +190,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     readable: (path: string) =>
       policy.decide({ tool: "Read", readOnly: true, target: { kind: "read", paths: [path] } }).behavior !==
       "deny",
+    sandbox,
   };
   // Credentials in this process's env never travel in tool output (to the model, the transcript or the UI).
   const scrub = createSecretScrubber({ ...process.env, ...env });
@@ -208,6 +231,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     settings,
     warnings,
     policy,
+    sandbox,
     contextWindow: bedrock.main.capabilities.contextWindow,
     startEvent: {
       type: "session_start",
@@ -217,7 +241,10 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       region: bedrock.main.region,
       cwd: o.cwd,
     },
-    close: async () => writer.close(),
+    close: async () => {
+      sandbox.close();
+      await writer.close();
+    },
   };
 }
 

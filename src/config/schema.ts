@@ -39,6 +39,7 @@ export interface SettingValues {
   ignoreConfiguredEndpointUrls: boolean;
   awsConfigFile: string;
   awsSharedCredentialsFile: string;
+  sandbox: string;
 }
 
 /** Every single-valued setting, model pins included under their dotted file key. */
@@ -98,6 +99,8 @@ export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
   ignoreConfiguredEndpointUrls: { kind: "boolean", env: ["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] },
   awsConfigFile: { kind: "string", env: ["AWS_CONFIG_FILE"] },
   awsSharedCredentialsFile: { kind: "string", env: ["AWS_SHARED_CREDENTIALS_FILE"] },
+  // off | on | ask, checked by src/sandbox/mode.ts (docs/security/sandbox.md).
+  sandbox: { kind: "string", env: ["QUARRY_SANDBOX"] },
 };
 
 /** All scalar keys, in table order (the order `quarry config` lists them). */

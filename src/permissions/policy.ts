@@ -24,6 +24,8 @@ export interface PolicyOptions {
   readonly additionalDirectories?: readonly string[];
   /** Quarry's and Claude Code's user config and data directories; writes there always ask. */
   readonly protectedDirectories?: readonly string[];
+  /** The Bash sandbox's say on a Bash call that would ask (src/sandbox/session-sandbox.ts); absent = none. */
+  readonly sandbox?: { reviewBash(decision: PermissionDecision, command: string): PermissionDecision };
 }
 
 /** Decides, for each tool call, whether it runs, is refused, or needs the user's approval. */
@@ -71,8 +73,10 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
     switch (request.target.kind) {
       case "none":
         return decideOther(request, allow, mode);
-      case "bash":
-        return decideBash(request.target.command ?? "", allow, mode);
+      case "bash": {
+        const decision = decideBash(request.target.command ?? "", allow, mode);
+        return options.sandbox?.reviewBash(decision, request.target.command ?? "") ?? decision;
+      }
       case "read":
       case "edit":
         return decidePaths(request, allow, mode, workspace);

@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { open, realpath, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
+import { activeTempJournal, tempNameFor } from "./temp-journal.js";
 
 /**
  * Writes `data` so readers see either the old file or the new one, never half of it: a temp file in the same
  * directory (same file system, so rename is atomic), fsync, rename over the target. An existing file keeps
  * its permission bits; a symlink is followed so the link itself survives. On any error the temp file is
- * removed and the target is untouched.
+ * removed and the target is untouched. The temp file's name carries this process's pid and is journalled
+ * first (src/tools/temp-journal.ts), so one left by a `kill -9` is removed by the next session.
  */
 export async function atomicWriteFile(path: string, data: string | Uint8Array): Promise<void> {
   const target = await realpath(path).catch(() => path);
@@ -15,7 +17,8 @@ export async function atomicWriteFile(path: string, data: string | Uint8Array): 
     () => undefined,
   );
   const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.quarry-${randomBytes(6).toString("hex")}.tmp`);
+  const temp = join(dir, tempNameFor(target, process.pid, randomBytes(6).toString("hex")));
+  activeTempJournal()?.note("temp", temp);
   let created = false;
   try {
     const handle = await open(temp, "wx", existingMode ?? 0o666);

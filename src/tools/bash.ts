@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { z } from "zod";
 import { OutputCollector } from "./output-collector.js";
-import { terminateGroup } from "./process-group.js";
+import { forgetGroupIfDone, terminateGroup, trackGroup } from "./process-group.js";
 import type { Tool, ToolDisplay } from "./types.js";
 
 /** Default and maximum `timeout`, in milliseconds. */
@@ -58,25 +58,36 @@ export const createBashTool = (): Tool<BashInput> => ({
       return { content: "Command not run: the user interrupted (Ctrl-C).", isError: true };
     }
     const timeoutMs = input.timeout ?? BASH_DEFAULT_TIMEOUT_MS;
-    const cwdFile = join(tmpdir(), `quarry-cwd-${process.pid}-${randomBytes(6).toString("hex")}`);
+    // Inside the OS sandbox (src/sandbox) only its own temp dir is shared with the host, so the cwd file lives there.
+    const sandbox = ctx.sandbox?.active ? ctx.sandbox : undefined;
+    const cwdFile = join(
+      sandbox?.tempDir() ?? tmpdir(),
+      `quarry-cwd-${process.pid}-${randomBytes(6).toString("hex")}`,
+    );
     // The EXIT trap records where the command left the shell, and keeps the command's exit status. The file
     // name travels in the environment so no quoting of it inside the trap string is needed.
     const script = `trap '__quarry_status=$?; pwd -P >| "$QUARRY_CWD_FILE" 2>/dev/null; exit $__quarry_status' EXIT\n${input.command}`;
-    const child = spawn(SHELL, ["-c", script], {
+    const env = {
+      ...process.env,
+      ...shell.env,
+      QUARRY: "1",
+      QUARRY_CWD_FILE: cwdFile,
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_PAGER: "cat",
+      PAGER: "cat",
+    };
+    const launch = sandbox
+      ? sandbox.wrap([SHELL, "-c", script], { cwd: shell.cwd, env })
+      : { file: SHELL, args: ["-c", script], env, cleanup: () => {} };
+    const child = spawn(launch.file, launch.args, {
       cwd: shell.cwd,
-      env: {
-        ...process.env,
-        ...shell.env,
-        QUARRY: "1",
-        QUARRY_CWD_FILE: cwdFile,
-        GIT_TERMINAL_PROMPT: "0",
-        GIT_PAGER: "cat",
-        PAGER: "cat",
-      },
+      env: launch.env,
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so a timeout or Ctrl-C can kill the shell and all it started in one signal.
       detached: true,
     });
+    // Registered so the group is ended if Quarry exits or is signalled first (src/tools/exit-cleanup.ts).
+    if (child.pid !== undefined) trackGroup(child.pid);
     const output = new OutputCollector();
     const outDecoder = new StringDecoder("utf8");
     const errDecoder = new StringDecoder("utf8");
@@ -115,6 +126,9 @@ export const createBashTool = (): Tool<BashInput> => ({
     child.stderr.destroy();
     output.push(outDecoder.end() + errDecoder.end());
     if (killing) await killing;
+    // A background job (`server &`) may outlive its shell; it stays tracked until it ends or Quarry exits.
+    if (child.pid !== undefined) forgetGroupIfDone(child.pid);
+    launch.cleanup();
 
     const newCwd = (await readFile(cwdFile, "utf8").catch(() => "")).trim();
     await unlink(cwdFile).catch(() => undefined);
@@ -124,7 +138,7 @@ export const createBashTool = (): Tool<BashInput> => ({
     }
 
     if (exit.error) {
-      return { content: `Could not start ${SHELL}: ${exit.error.message}`, isError: true };
+      return { content: `Could not start ${launch.file}: ${exit.error.message}`, isError: true };
     }
     const exitCode = exit.code ?? (exit.signal ? 128 + signalNumber(exit.signal) : null);
     const body = output.text().replace(/\s+$/, "");
@@ -137,6 +151,11 @@ export const createBashTool = (): Tool<BashInput> => ({
       );
     } else {
       parts.push(`Exit code: ${exitCode ?? "unknown"}${exit.signal ? ` (killed by ${exit.signal})` : ""}`);
+    }
+    if (sandbox && exitCode !== 0) {
+      notes.push(
+        "It ran inside Quarry's sandbox: writing outside the workspace and temp dirs, network access and reading credential files are blocked there.",
+      );
     }
     parts.push(...notes);
     const display: ToolDisplay = {

@@ -4,6 +4,61 @@ import { readdirSync, readFileSync } from "node:fs";
 /** How long a process group gets to exit after SIGTERM before SIGKILL. */
 export const KILL_GRACE_MS = 1500;
 
+// Every process group Quarry started that may still have live members (a background job can outlive its
+// shell). Ended when Quarry exits or is signalled; see src/tools/exit-cleanup.ts.
+const startedGroups = new Set<number>();
+
+/** Remembers a process group Quarry started (the pid of a child spawned with `detached: true`). */
+export function trackGroup(pgid: number): void {
+  startedGroups.add(pgid);
+}
+
+/** Forgets a group once nothing in it is alive, so a reused pid is never signalled by mistake. */
+export function forgetGroupIfDone(pgid: number): void {
+  if (!groupAlive(pgid)) startedGroups.delete(pgid);
+}
+
+/** The tracked groups that still have live members (dead ones are dropped on the way). */
+export function liveTrackedGroups(): number[] {
+  for (const pgid of startedGroups) forgetGroupIfDone(pgid);
+  return [...startedGroups];
+}
+
+/**
+ * Ends every tracked group: SIGTERM to all at once, one shared grace period, then SIGKILL for what is left.
+ * Used on exit and on SIGINT/SIGTERM/SIGHUP.
+ */
+export async function endAllGroups(graceMs = KILL_GRACE_MS): Promise<void> {
+  const groups = liveTrackedGroups();
+  await Promise.all(groups.map((pgid) => terminatePgid(pgid, graceMs)));
+  for (const pgid of groups) startedGroups.delete(pgid);
+}
+
+/** SIGKILLs every tracked group now; for the synchronous `exit` hook, where nothing can be awaited. */
+export function killAllGroupsNow(): void {
+  for (const pgid of liveTrackedGroups()) signalGroup(pgid, "SIGKILL");
+  startedGroups.clear();
+}
+
+/** True while process `pid` exists and is not a zombie (a dead process nobody reaped). */
+export function processAlive(pid: number): boolean {
+  if (process.platform === "linux") {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+      return state !== "Z" && state !== "X";
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 /**
  * True while a live process of group `pgid` exists. On Linux zombies do not count: in containers whose init
  * never reaps orphans, a killed grandchild stays a zombie forever and `kill(-pgid, 0)` keeps succeeding.
@@ -34,8 +89,10 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
  * for anything that ignored it. Resolves once the group is gone or has been sent SIGKILL.
  */
 export async function terminateGroup(child: ChildProcess, graceMs = KILL_GRACE_MS): Promise<void> {
-  const pgid = child.pid;
-  if (pgid === undefined) return;
+  if (child.pid !== undefined) await terminatePgid(child.pid, graceMs);
+}
+
+async function terminatePgid(pgid: number, graceMs: number): Promise<void> {
   signalGroup(pgid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { CommandSandbox } from "../sandbox/types.js";
 import type { FileStateTracker } from "./file-state.js";
 import type { PersistentShell } from "./persistent-shell.js";
 import type { TodoItem, TodoStore } from "./todo-store.js";
@@ -20,6 +21,8 @@ export interface ToolContext {
    * (Grep, Glob) leave out files a deny rule such as `Read(./.env)` covers; absent = everything readable.
    */
   readable?: (absolutePath: string) => boolean;
+  /** The OS sandbox Bash runs commands in when it is active (src/sandbox); absent = never sandboxed. */
+  sandbox?: CommandSandbox;
 }
 
 /** Structured extras for UIs; the model only sees `content`. */

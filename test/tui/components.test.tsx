@@ -192,6 +192,23 @@ describe("keys and slash commands", () => {
     r.unmount();
   });
 
+  it("/sandbox shows the sandbox's status and passes a new mode to the session", async () => {
+    const asked: string[] = [];
+    const backend = fakeBackend([], {
+      sandbox: async (arg) => {
+        asked.push(arg);
+        return `Sandbox now ${arg || "unchanged"}.`;
+      },
+    });
+    const r = render(<App backend={backend} history={new PromptHistory()} />);
+    await tick();
+    r.stdin.write("/sandbox on\r");
+    await waitFor(r.lastFrame, "Sandbox now on.");
+    expect(asked).toEqual(["on"]);
+    expect(backend.prompts).toEqual([]);
+    r.unmount();
+  });
+
   it("Esc cancels a running turn and the session stays usable", async () => {
     let release: () => void = () => {};
     const backend = fakeBackend(

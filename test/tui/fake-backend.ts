@@ -37,6 +37,7 @@ export function fakeBackend(
     resume: async () => INFO,
     doctor: async () => "✓ Region us-east-1",
     models: async () => "sonnet  us.anthropic.claude-sonnet-4-6  usable",
+    sandbox: async (arg: string) => `Sandbox: ${arg || "off"}.`,
     close: async () => {},
     ...overrides,
   };

@@ -143,6 +143,10 @@ export function App({ backend, history, intro = [], listFiles }: AppProps) {
         });
       case "init":
         return void runTurn("/init", INIT_PROMPT);
+      case "sandbox":
+        return void task("checking the sandbox", async () =>
+          note({ kind: "info", text: await backend.sandbox(slash.arg) }),
+        );
     }
   };
 

@@ -48,6 +48,8 @@ export interface TuiBackend {
   doctor(): Promise<string>;
   /** Usable models as text (`quarry models`). */
   models(): Promise<string>;
+  /** `/sandbox [off|on|ask]`: the Bash sandbox's status, after switching the mode for the session if given. */
+  sandbox(arg: string): Promise<string>;
   close(): Promise<void>;
 }
 
