@@ -4,16 +4,11 @@ import { join } from "node:path";
 import type { BedrockClient } from "@aws-sdk/client-bedrock";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { STSClient } from "@aws-sdk/client-sts";
+import { endpointUrls } from "../config/endpoints.js";
 import type { Settings } from "../config/index.js";
 import { catalogOverrideValues, describeSource } from "../config/index.js";
-import { endpointUrls } from "../config/endpoints.js";
 import { type AwsProfileInfo, readAwsProfile } from "./aws-config.js";
-import {
-  type ClientConfig,
-  createControlClient,
-  createRuntimeClient,
-  createStsClient,
-} from "./clients.js";
+import { type ClientConfig, createControlClient, createRuntimeClient, createStsClient } from "./clients.js";
 import { type AuthMode, CredentialCache, chooseAuthMode, defaultChainProvider } from "./credentials.js";
 import { type ErrorKind, type FailureContext, QuarryError } from "./errors.js";
 import { createProfileCache, type ProfileSummary } from "./profile-cache.js";

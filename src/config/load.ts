@@ -4,11 +4,11 @@ import { dirname, join, resolve } from "node:path";
 import { decideProjectTrust, howToTrust, type ProjectTrust, type TrustInputs } from "../trust/decide.js";
 import { realFolder } from "../trust/store.js";
 import { readClaudeSettings } from "./claude-layer.js";
-import { PROCESS_ENV, readEnvLayer } from "./env-layer.js";
-import { readFileLayer } from "./file-layer.js";
-import { envValue } from "./env-names.js";
-import { type FlagValues, readFlagLayer } from "./flags.js";
 import { sourceRank } from "./endpoints.js";
+import { PROCESS_ENV, readEnvLayer } from "./env-layer.js";
+import { envValue } from "./env-names.js";
+import { readFileLayer } from "./file-layer.js";
+import { type FlagValues, readFlagLayer } from "./flags.js";
 import { displayPath, type JsonFile, readJsonObject } from "./json-file.js";
 import type { Layer } from "./layer.js";
 import {
