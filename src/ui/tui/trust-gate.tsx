@@ -24,6 +24,7 @@ export async function askTrustIfNeeded(options: {
         question={question}
         onAnswer={(a) => {
           answer = a;
+          app.clear(); // the session's UI starts on a clean screen
           app.unmount();
         }}
       />
