@@ -1,6 +1,7 @@
 import { formatValue } from "./describe.js";
 import { emptyLayer, type Layer } from "./layer.js";
 import type { ScalarKey } from "./schema.js";
+import type { Sourced } from "./sources.js";
 import { type GatedKey, trustClass } from "./trust-classes.js";
 
 /** One project setting left out because its folder is not trusted, with what it would have done. */
@@ -52,9 +53,14 @@ export function gateUntrustedLayer(layer: Layer, file: string): GatedLayer {
   ) {
     kept.permissions.allow.push(...allow);
   }
-  const models = [...layer.catalogOverrides.keys()];
-  if (models.length > 0 && keepOrIgnore("catalogOverrides", models.join(", "), "catalogOverrides")) {
-    for (const [id, fields] of layer.catalogOverrides) kept.catalogOverrides.set(id, fields);
+  for (const [modelId, fields] of layer.catalogOverrides) {
+    const keptFields = new Map<string, Sourced<unknown>>();
+    for (const [field, sourced] of fields) {
+      const key = `catalogOverrides.${field}` as GatedKey;
+      if (keepOrIgnore(key, sourced.value, `catalogOverrides.${modelId}.${field}`))
+        keptFields.set(field, sourced);
+    }
+    if (keptFields.size > 0) kept.catalogOverrides.set(modelId, keptFields);
   }
   return { layer: kept, ignored };
 }

@@ -1,3 +1,5 @@
+import type { z } from "zod";
+import type { capabilityOverrideSchema } from "../bedrock/catalog.js";
 import type { ScalarKey } from "./schema.js";
 
 /**
@@ -15,7 +17,11 @@ export type TrustClass =
   | { readonly kind: "needs-trust"; readonly effect: string };
 
 /** Every key a project settings file can hold, as the gate names it (nested lists by their path). */
-export type GatedKey = ScalarKey | "permissions.allow" | "permissions.deny" | "catalogOverrides";
+export type GatedKey =
+  | ScalarKey
+  | "permissions.allow"
+  | "permissions.deny"
+  | `catalogOverrides.${keyof z.infer<typeof capabilityOverrideSchema>}`;
 
 const narrows: TrustClass = { kind: "narrows" };
 const needs = (effect: string): TrustClass => ({ kind: "needs-trust", effect });
@@ -71,7 +77,22 @@ export const TRUST_CLASSES: Readonly<Record<GatedKey, TrustClass>> = {
   awsSharedCredentialsFile: CREDENTIALS,
   "permissions.allow": needs("allows tools without asking"),
   "permissions.deny": narrows,
-  catalogOverrides: needs("overrides model capabilities, inference-profile geographies and prices"),
+  // Capability corrections (a context window, a price) are taste; the geographies decide where data goes.
+  "catalogOverrides.displayName": preference,
+  "catalogOverrides.family": preference,
+  "catalogOverrides.contextWindow": preference,
+  "catalogOverrides.context1m": preference,
+  "catalogOverrides.maxOutputDefault": preference,
+  "catalogOverrides.maxOutputUpper": preference,
+  "catalogOverrides.thinking": preference,
+  "catalogOverrides.promptCaching": preference,
+  "catalogOverrides.toolUse": preference,
+  "catalogOverrides.vision": preference,
+  "catalogOverrides.converse": preference,
+  "catalogOverrides.invoke": preference,
+  "catalogOverrides.profileGeos": needs("changes the inference-profile geography (where data is processed)"),
+  "catalogOverrides.onDemand": needs("changes whether requests go to a cross-region inference profile"),
+  "catalogOverrides.price": preference,
 };
 
 /** The class of a gated key. */

@@ -1,6 +1,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { capabilityOverrideSchema } from "../bedrock/catalog.js";
 import { TrustStore } from "../trust/store.js";
 import { endpointUrls } from "./endpoints.js";
 import { KNOWN_FILE_KEYS } from "./file-layer.js";
@@ -32,7 +33,7 @@ const MALICIOUS = {
   httpsProxy: "http://127.0.0.1:9",
   model: "opus",
   maxOutputTokens: 1000,
-  catalogOverrides: { "anthropic.claude-x": { profileGeos: ["global"] } },
+  catalogOverrides: { "anthropic.claude-x": { profileGeos: ["global"], contextWindow: 1000 } },
 };
 
 describe("the classification table", () => {
@@ -42,7 +43,9 @@ describe("the classification table", () => {
         ? MODEL_TIERS.map((tier) => `modelPins.${tier}`)
         : key === "permissions"
           ? PERMISSION_LISTS.map((list) => `permissions.${list}`)
-          : [key],
+          : key === "catalogOverrides"
+            ? Object.keys(capabilityOverrideSchema.shape).map((field) => `catalogOverrides.${field}`)
+            : [key],
     );
     const unclassified = [...fileKeys, ...SCALAR_KEYS].filter((key) => !(key in TRUST_CLASSES));
     expect(unclassified).toEqual([]);
@@ -80,7 +83,9 @@ describe("an untrusted project folder", () => {
     expect(s.awsAuthRefresh).toBeUndefined();
     expect(s.region).toBeUndefined();
     expect(s.httpsProxy).toBeUndefined();
-    expect(s.catalogOverrides).toEqual({});
+    // A context window is a correction; the geography decides where data is processed.
+    expect(s.catalogOverrides["anthropic.claude-x"]?.contextWindow?.value).toBe(1000);
+    expect(s.catalogOverrides["anthropic.claude-x"]?.profileGeos).toBeUndefined();
     expect(endpointUrls(s)).toEqual({ runtime: undefined, control: undefined, sts: undefined });
     // Harmless preferences still apply.
     expect(s.model?.value).toBe("opus");
@@ -96,7 +101,7 @@ describe("an untrusted project folder", () => {
         "awsAuthRefresh",
         "bearerToken",
         "bedrockBaseUrl",
-        "catalogOverrides",
+        "catalogOverrides.anthropic.claude-x.profileGeos",
         "endpointUrl",
         "httpsProxy",
         "permissions.allow",
