@@ -170,7 +170,7 @@ describe("a malicious repository's .quarry/settings.json", () => {
     expect(existsSync(marker)).toBe(true);
     expect(mainTurns(emulator)).toEqual([]);
     expect(run.code).not.toBe(0);
-  });
+  }, 60_000);
 });
 
 describe("awsAuthRefresh from an untrusted folder", () => {
@@ -196,7 +196,7 @@ describe("awsAuthRefresh from an untrusted folder", () => {
       env: { QUARRY_TRUST_PROJECT: "1" },
     });
     expect(existsSync(marker)).toBe(true);
-  });
+  }, 60_000);
 });
 
 describe("quarry trust", () => {
@@ -218,5 +218,5 @@ describe("quarry trust", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("is not a folder");
     expect(missing.stderr).toContain("Fix:");
-  });
+  }, 60_000);
 });
