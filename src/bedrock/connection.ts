@@ -4,16 +4,11 @@ import { join } from "node:path";
 import type { BedrockClient } from "@aws-sdk/client-bedrock";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { STSClient } from "@aws-sdk/client-sts";
+import { endpointUrls } from "../config/endpoints.js";
 import type { Settings } from "../config/index.js";
 import { catalogOverrideValues, describeSource } from "../config/index.js";
 import { type AwsProfileInfo, readAwsProfile } from "./aws-config.js";
-import {
-  type ClientConfig,
-  createControlClient,
-  createRuntimeClient,
-  createStsClient,
-  endpointsFromEnv,
-} from "./clients.js";
+import { type ClientConfig, createControlClient, createRuntimeClient, createStsClient } from "./clients.js";
 import { type AuthMode, CredentialCache, chooseAuthMode, defaultChainProvider } from "./credentials.js";
 import { type ErrorKind, type FailureContext, QuarryError } from "./errors.js";
 import { createProfileCache, type ProfileSummary } from "./profile-cache.js";
@@ -251,15 +246,8 @@ export async function connectBedrock(options: ConnectOptions): Promise<BedrockCo
     auth,
     credentials: credentials?.provider,
     bearerToken: settings.bearerToken?.value.reveal(),
-    endpoints: endpointsFromEnv({
-      ...env,
-      ANTHROPIC_BEDROCK_BASE_URL: settings.bedrockBaseUrl?.value,
-      AWS_ENDPOINT_URL: settings.endpointUrl?.value,
-      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: settings.endpointUrlBedrockRuntime?.value,
-      AWS_ENDPOINT_URL_BEDROCK: settings.endpointUrlBedrock?.value,
-      AWS_ENDPOINT_URL_STS: settings.endpointUrlSts?.value,
-      AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: settings.ignoreConfiguredEndpointUrls.value ? "true" : undefined,
-    }),
+    // Ranked by source, not by key: no file outranks the user's AWS_ENDPOINT_URL (docs/security/trust.md).
+    endpoints: endpointUrls(settings),
     proxyFor: (url) => getProxyForUrl(url) || undefined,
     idleTimeoutMs: Number(env.QUARRY_STREAM_IDLE_TIMEOUT_MS) || undefined,
   };

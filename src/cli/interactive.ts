@@ -29,6 +29,8 @@ export async function runInteractive(options: PrintOptions): Promise<number> {
     : undefined;
   try {
     const env = simulation?.env ?? process.env;
+    const { askTrustIfNeeded } = await import("../ui/tui/trust-gate.js");
+    if ((await askTrustIfNeeded({ cwd, env, trustProject: options.trustProject })) === "quit") return 0;
     let backend: TuiBackend;
     try {
       backend = await createBackend(

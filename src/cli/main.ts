@@ -28,6 +28,16 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
 
   registerDoctorCommands(program);
 
+  program
+    .command("trust [path]")
+    .description("trust a folder so its own .quarry settings apply in full (see docs/security/trust.md)")
+    .option("--list", "list trusted folders")
+    .option("--revoke", "stop trusting the folder (default: this project)")
+    .action(async (path: string | undefined, opts: { list?: boolean; revoke?: boolean }) => {
+      const { runTrustCommand } = await import("./commands/trust.js");
+      setExitCode(await runTrustCommand(path, opts));
+    });
+
   addSessionOptions(program).action(async (words: string[], opts: PrintOptions) => {
     const interactive = !opts.print && process.stdin.isTTY && process.stdout.isTTY;
     if (interactive) {

@@ -110,7 +110,12 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   if (!Number.isInteger(maxTurns) || maxTurns < 1) {
     throw new UsageError(`--max-turns must be a positive integer (got "${opts.maxTurns}")`);
   }
-  const settings = loadSettings({ cwd: o.cwd, env, flags: { model: opts.model, region: opts.region } });
+  const settings = loadSettings({
+    cwd: o.cwd,
+    env,
+    flags: { model: opts.model, region: opts.region },
+    trustProject: opts.trustProject,
+  });
   const warnings = [...settings.warnings];
   if (settings.provider?.value === "anthropic") {
     throw new UsageError(

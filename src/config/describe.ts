@@ -28,6 +28,7 @@ export function describeSettings(settings: Settings): string[] {
     "permissions",
     "catalogOverrides",
     "userConfigDir",
+    "project",
     "files",
     "warnings",
   ]);

@@ -1,11 +1,15 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { decideProjectTrust, howToTrust, type ProjectTrust, type TrustInputs } from "../trust/decide.js";
+import { realFolder } from "../trust/store.js";
 import { readClaudeSettings } from "./claude-layer.js";
+import { sourceRank } from "./endpoints.js";
 import { PROCESS_ENV, readEnvLayer } from "./env-layer.js";
+import { envValue } from "./env-names.js";
 import { readFileLayer } from "./file-layer.js";
 import { type FlagValues, readFlagLayer } from "./flags.js";
-import { displayPath, readJsonObject } from "./json-file.js";
+import { displayPath, type JsonFile, readJsonObject } from "./json-file.js";
 import type { Layer } from "./layer.js";
 import {
   claudeSettingsPath,
@@ -15,9 +19,10 @@ import {
   SETTINGS_FILE,
   userConfigDir,
 } from "./locations.js";
+import { gateUntrustedLayer, type IgnoredSetting } from "./project-gate.js";
 import { envProviderVote, layerProviderVote, resolveProvider } from "./provider.js";
 import { MODEL_TIERS, type ModelTier, SCALAR_KEYS, type ScalarKey, SETTING_SPECS } from "./schema.js";
-import type { ScalarSettings, Settings } from "./settings.js";
+import type { ProjectSettings, ScalarSettings, Settings } from "./settings.js";
 import { describeSource, type Sourced } from "./sources.js";
 import type { CapabilityOverrideSources } from "./structured.js";
 
@@ -31,12 +36,18 @@ export interface LoadSettingsOptions {
   readonly flags?: Partial<FlagValues>;
   /** Home directory; defaults to os.homedir(). */
   readonly home?: string;
+  /** `--trust-project`: the project's own settings apply in full for this run. */
+  readonly trustProject?: boolean;
+  /** Decides whether the project folder is trusted; defaults to flag, QUARRY_TRUST_PROJECT, trust store. */
+  readonly decideTrust?: (inputs: TrustInputs) => ProjectTrust;
 }
 
 /**
  * Resolves settings from, highest first: flags, env, project .quarry/settings.local.json, project
  * .quarry/settings.json, the user settings file, the `env` block of Claude Code's ~/.claude/settings.json.
  * Throws ConfigError for invalid values in Quarry's own sources; everything non-fatal lands in `warnings`.
+ * Project files of a folder the user has not trusted only narrow (docs/security/trust.md): the rest of
+ * what they say is left out, one warning per key.
  */
 export function loadSettings(options: LoadSettingsOptions): Settings {
   const home = options.home ?? homedir();
@@ -51,19 +62,51 @@ export function loadSettings(options: LoadSettingsOptions): Settings {
   });
 
   const fileLayers: Layer[] = [];
-  const readQuarryFile = (path: string, committed: boolean): void => {
+  const readQuarryFile = (
+    path: string,
+    committed: boolean,
+    gate?: (layer: Layer, file: JsonFile) => Layer,
+  ): void => {
     if (files.includes(path)) return; // QUARRY_CONFIG_DIR pointed at the project's own .quarry
     const file = readJsonObject(path, home);
     if (file === undefined) return;
     files.push(path);
-    fileLayers.push(readFileLayer(file, warnings, { committed }));
+    const layer = readFileLayer(file, warnings, { committed });
+    fileLayers.push(gate ? gate(layer, file) : layer);
   };
   const projectDir = findProjectSettingsDir(cwd, home);
-  if (projectDir !== undefined) {
-    readQuarryFile(join(projectDir, LOCAL_SETTINGS_FILE), false);
-    readQuarryFile(join(projectDir, SETTINGS_FILE), true);
-  }
   const userDir = userConfigDir(env, home, cwd);
+  let project: ProjectSettings | undefined;
+  if (projectDir !== undefined) {
+    const folder = dirname(projectDir);
+    // QUARRY_CONFIG_DIR pointing at a project's .quarry makes those files the user's own.
+    const trust: ProjectTrust =
+      realFolder(projectDir) === realFolder(userDir.value)
+        ? { trusted: true }
+        : (options.decideTrust ?? decideProjectTrust)({
+            folder,
+            configDir: userDir.value,
+            env,
+            flag: options.trustProject,
+          });
+    if (trust.problem !== undefined) warnings.push(trust.problem);
+    const ignored: IgnoredSetting[] = [];
+    const gate = trust.trusted
+      ? undefined
+      : (layer: Layer, file: JsonFile): Layer => {
+          const gated = gateUntrustedLayer(layer, file.displayPath);
+          ignored.push(...gated.ignored);
+          return gated.layer;
+        };
+    readQuarryFile(join(projectDir, LOCAL_SETTINGS_FILE), false, gate);
+    readQuarryFile(join(projectDir, SETTINGS_FILE), true, gate);
+    for (const item of ignored) {
+      warnings.push(
+        `${item.file}: ignored "${item.key}" = ${item.shown} (${item.effect}): ${folder} is not a trusted folder; ${howToTrust(folder)}`,
+      );
+    }
+    project = { folder, ...trust, ignored };
+  }
   const userFile = join(userDir.value, SETTINGS_FILE);
   readQuarryFile(userFile, false);
   warnAboutStrandedUserFile(userDir, userFile, home, warnings);
@@ -84,6 +127,8 @@ export function loadSettings(options: LoadSettingsOptions): Settings {
     if (key.includes(".")) continue;
     scalars[key] = pick(key) ?? (SETTING_SPECS[key].kind === "boolean" ? defaultFalse : undefined);
   }
+
+  dropOutrankedCredentials(scalars, env, files, warnings);
 
   scalars.provider = resolveProvider(
     [
@@ -115,6 +160,7 @@ export function loadSettings(options: LoadSettingsOptions): Settings {
     permissions: mergePermissions(layers),
     catalogOverrides: mergeCatalogOverrides(layers),
     userConfigDir: userDir,
+    project,
     files,
     warnings,
   };
@@ -178,4 +224,39 @@ function mergeCatalogOverrides(layers: readonly Layer[]): Settings["catalogOverr
   }
   // Each field was checked against src/bedrock's capabilityOverrideSchema, so the values have its types.
   return merged as Record<string, CapabilityOverrideSources>;
+}
+
+// Settings that each pick the credentials on their own; one source must decide them all, or a file's
+// bearer token or profile would silently replace the AWS keys the user exported.
+const CREDENTIAL_KEYS = ["bearerToken", "awsProfile"] as const;
+const ENV_CREDENTIALS = ["AWS_ACCESS_KEY_ID"] as const;
+
+/**
+ * Flags > env > files for credentials as a whole: when a higher source names credentials (AWS keys in the
+ * environment, AWS_PROFILE, a bearer token), credential settings from lower sources are dropped, with a
+ * warning. Otherwise the AWS SDK would let a file's `awsProfile` outrank exported keys.
+ */
+function dropOutrankedCredentials(
+  scalars: Record<string, Sourced<unknown> | undefined>,
+  env: NodeJS.ProcessEnv,
+  files: readonly string[],
+  warnings: string[],
+): void {
+  const envKey = ENV_CREDENTIALS.find((name) => envValue(env, name) !== undefined);
+  const ranked = CREDENTIAL_KEYS.flatMap((key) => {
+    const sourced = scalars[key];
+    return sourced === undefined ? [] : [{ key, sourced, rank: sourceRank(sourced.source, files) }];
+  });
+  const best = Math.min(envKey === undefined ? Number.POSITIVE_INFINITY : 1, ...ranked.map((r) => r.rank));
+  const decider =
+    envKey !== undefined && best === 1
+      ? `env ${envKey}`
+      : describeSource(ranked.find((r) => r.rank === best)?.sourced.source ?? { kind: "default" });
+  for (const { key, sourced, rank } of ranked) {
+    if (rank <= best) continue;
+    scalars[key] = undefined;
+    warnings.push(
+      `"${key}" from ${describeSource(sourced.source)} is ignored: ${decider} already decides the credentials (flags > env > files)`,
+    );
+  }
 }

@@ -1,3 +1,5 @@
+import type { ProjectTrust } from "../trust/decide.js";
+import type { IgnoredSetting } from "./project-gate.js";
 import type { ModelTier, SettingValues } from "./schema.js";
 import type { Sourced } from "./sources.js";
 import type { CapabilityOverrideSources, PermissionRules } from "./structured.js";
@@ -18,8 +20,17 @@ export interface Settings extends ScalarSettings {
   readonly catalogOverrides: Readonly<Record<string, CapabilityOverrideSources>>;
   /** Quarry's user config directory and why it is that one. */
   readonly userConfigDir: Sourced<string>;
+  /** The project whose `.quarry/` settings were found, whether it is trusted, and what was left out. */
+  readonly project: ProjectSettings | undefined;
   /** Settings files that were read, highest priority first (for doctor). */
   readonly files: string[];
   /** Non-fatal problems: unknown keys, conflicting env vars, ignored files. */
   readonly warnings: string[];
+}
+
+/** The project settings folder and its trust; `ignored` lists what trusting it would enable. */
+export interface ProjectSettings extends ProjectTrust {
+  /** The folder holding `.quarry/` (trust covers it and its subfolders). */
+  readonly folder: string;
+  readonly ignored: readonly IgnoredSetting[];
 }

@@ -15,7 +15,7 @@ export interface TestWorld {
   cleanup(): void;
   /** Settings files in their standard places. */
   readonly files: { project: string; local: string; user: string; claude: string };
-  /** loadSettings in this world (empty env unless given). */
+  /** loadSettings in this world (empty env, project trusted, unless given). */
   load(options?: Partial<LoadSettingsOptions>): Settings;
   /** The ConfigError loadSettings throws in this world; fails the test if it does not throw one. */
   loadError(options?: Partial<LoadSettingsOptions>): ConfigError;
@@ -29,7 +29,7 @@ export function makeWorld(): TestWorld {
   mkdirSync(home, { recursive: true });
   mkdirSync(join(project, ".git"), { recursive: true });
   const load = (options: Partial<LoadSettingsOptions> = {}): Settings =>
-    loadSettings({ cwd: project, env: {}, home, ...options });
+    loadSettings({ cwd: project, env: {}, home, trustProject: true, ...options });
   return {
     root,
     home,

@@ -12,6 +12,7 @@ export interface PrintOptions {
   resume?: string;
   region?: string;
   simulate?: boolean;
+  trustProject?: boolean;
 }
 
 /** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
@@ -34,6 +35,10 @@ export function addSessionOptions(program: Command): Command {
     .option("--disallowedTools <rules...>", "tools or rules always denied")
     .option("-c, --continue", "continue the most recent session in this project")
     .option("-r, --resume <id>", "resume a session by id")
+    .option(
+      "--trust-project",
+      "apply this folder's own .quarry settings in full for this run (untrusted folders only narrow)",
+    )
     .option(
       "--simulate",
       "run against the built-in Bedrock emulator with a scripted demo model (no AWS needed)",

@@ -1,5 +1,5 @@
 import { accessSync, constants } from "node:fs";
-import { endpointsFromEnv } from "../../bedrock/clients.js";
+import { endpointUrls } from "../../config/endpoints.js";
 import { describeSetting, formatValue } from "../../config/index.js";
 import type { DoctorContext } from "../context.js";
 import type { CheckOutcome } from "../types.js";
@@ -16,16 +16,8 @@ export function effectiveEndpoints(ctx: DoctorContext): { runtime: string; contr
 }
 
 function endpointOverrides(ctx: DoctorContext) {
-  const s = ctx.settings;
-  return endpointsFromEnv({
-    ...ctx.env,
-    ANTHROPIC_BEDROCK_BASE_URL: s.bedrockBaseUrl?.value,
-    AWS_ENDPOINT_URL: s.endpointUrl?.value,
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: s.endpointUrlBedrockRuntime?.value,
-    AWS_ENDPOINT_URL_BEDROCK: s.endpointUrlBedrock?.value,
-    AWS_ENDPOINT_URL_STS: s.endpointUrlSts?.value,
-    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: s.ignoreConfiguredEndpointUrls.value ? "true" : undefined,
-  });
+  // The same ranking the clients use (src/config/endpoints.ts): no file outranks an env endpoint.
+  return endpointUrls(ctx.settings);
 }
 
 /** Proxy: HTTPS_PROXY / NO_PROXY as the AWS clients apply them, and which endpoints go through the proxy. */
