@@ -93,6 +93,13 @@ export const TRUST_CLASSES: Readonly<Record<GatedKey, TrustClass>> = {
   "catalogOverrides.profileGeos": needs("changes the inference-profile geography (where data is processed)"),
   "catalogOverrides.onDemand": needs("changes whether requests go to a cross-region inference profile"),
   "catalogOverrides.price": preference,
+  // "ask" (sandboxed and still prompting) is stricter than every other value; "on" runs commands without
+  // prompts and "off" drops the sandbox the user may have chosen, so only the user decides those.
+  sandbox: {
+    kind: "preference",
+    refuse: (value) =>
+      value === "ask" ? undefined : `"${String(value)}" loosens the Bash sandbox (only "ask" is accepted)`,
+  },
 };
 
 /** The class of a gated key. */
