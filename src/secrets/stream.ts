@@ -1,0 +1,42 @@
+import type { SecretRegistry } from "./registry.js";
+
+/**
+ * Scrubs text that arrives in pieces (streamed model deltas). A secret split across two deltas must not be
+ * emitted half by half, so the last `registry.holdBack` characters are kept until more text shows whether
+ * they start a secret; `flush` releases the rest when the block ends.
+ */
+export class StreamScrubber {
+  private pending = "";
+
+  constructor(private readonly registry: SecretRegistry) {}
+
+  /** Adds a delta; returns the scrubbed text that is now safe to emit (possibly empty). */
+  push(delta: string): string {
+    this.pending += delta;
+    const hold = this.registry.holdBack;
+    if (this.pending.length <= hold) return "";
+    let cut = this.pending.length - hold;
+    for (const span of this.registry.spans(this.pending)) {
+      if (span.end <= cut) continue;
+      // A match across the cut is emitted whole if it is complete, or held back whole (with the name that
+      // leads it, so it is still recognised) if it may still grow.
+      if (span.matchStart < cut) cut = span.end < this.pending.length ? span.end : span.matchStart;
+      break;
+    }
+    const ready = this.pending.slice(0, cut);
+    this.pending = this.pending.slice(cut);
+    return this.registry.scrub(ready);
+  }
+
+  /** Returns the scrubbed remainder and starts afresh. */
+  flush(): string {
+    const rest = this.registry.scrub(this.pending);
+    this.pending = "";
+    return rest;
+  }
+
+  /** Drops what is held (the streamed attempt is being retried from scratch). */
+  reset(): void {
+    this.pending = "";
+  }
+}
