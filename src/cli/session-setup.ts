@@ -3,7 +3,6 @@ import { homedir } from "node:os";
 import type { AgentEvent } from "../agent/events.js";
 import { Agent, type PermissionDecision, type PermissionQuestion } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
-import { createSecretScrubber } from "../agent/secret-scrubber.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { ConfigError, describeSource, loadSettings, type Settings } from "../config/index.js";
@@ -17,6 +16,12 @@ import {
 } from "../permissions/index.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
+import {
+  addResolvedCredentials,
+  createSessionSecrets,
+  guardProvider,
+  type SecretRegistry,
+} from "../secrets/index.js";
 import {
   type SessionEvent,
   SessionNotFoundError,
@@ -55,6 +60,8 @@ export interface OpenSessionOptions {
   signal: AbortSignal;
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** The session's secrets (docs/security/secrets.md); a front end passes its own to scrub what it prints. */
+  secrets?: SecretRegistry;
   /**
    * Interactive front ends answer permission questions themselves (a dialog); without this, "ask" resolves
    * as print mode does: denied, and the model told why. The decision is the policy's, with `ask` details.
@@ -81,6 +88,8 @@ export interface AgentSession {
   policy: PermissionPolicy;
   /** The main model's context window in tokens, for a "context used" figure. */
   contextWindow: number;
+  /** Every credential this session holds or can see; scrubs text on its way out. */
+  secrets: SecretRegistry;
   close(): Promise<void>;
 }
 
@@ -130,7 +139,12 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     );
   }
 
+  // Credentials never leave in clear: to the model, the transcript, stdout or stderr (docs/security/secrets.md).
+  const secrets = o.secrets ?? (await createSessionSecrets({ env }));
+  secrets.add(settings.bearerToken?.value.reveal(), "bearer token");
+  secrets.add(settings.anthropicApiKey?.value.reveal(), "Anthropic API key");
   const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+  connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pending: string[] = [];
   const notices = { drain: () => pending.splice(0, pending.length) };
@@ -147,6 +161,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   } else {
     writer = store.create({ projectRoot, model: bedrock.main.sendId, id: randomUUID() });
   }
+  writer.scrubWith(secrets);
 
   const tools = createToolRegistry({ cwd: o.cwd });
   const toolContext = {
@@ -155,16 +170,18 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       policy.decide({ tool: "Read", readOnly: true, target: { kind: "read", paths: [path] } }).behavior !==
       "deny",
   };
-  // Credentials in this process's env never travel in tool output (to the model, the transcript or the UI).
-  const scrub = createSecretScrubber({ ...process.env, ...env });
   const memory = loadMemoryFiles(o.cwd, projectRoot, settings.userConfigDir.value);
   const agent = new Agent({
-    provider: bedrock.provider,
+    provider: guardProvider(bedrock.provider, secrets),
     tools,
     definitions: toolDefinitions(tools),
     runTool: async (name, input, signal) => {
       const result = await runToolCall(tools, name, input, { ...toolContext, signal });
-      return { ...result, content: scrub(result.content) };
+      return {
+        ...result,
+        content: secrets.scrub(result.content, "values"),
+        display: secrets.scrubDeep(result.display, "values") as typeof result.display,
+      };
     },
     decide: (tool, input) =>
       policy.decide({
@@ -195,6 +212,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     warnings,
     policy,
     contextWindow: bedrock.main.capabilities.contextWindow,
+    secrets,
     startEvent: {
       type: "session_start",
       sessionId: writer.id,

@@ -4,17 +4,7 @@ export { type Variant, variantsOf } from "./encodings.js";
 export { maskSecret } from "./mask.js";
 export { patternSpans, REDACTED, type Span } from "./patterns.js";
 export { guardProvider } from "./provider.js";
-export { MIN_SECRET_LENGTH, SecretRegistry } from "./registry.js";
+export { MIN_SECRET_LENGTH, redactShapes, SecretRegistry } from "./registry.js";
 export { createSessionSecrets } from "./session.js";
 export { addAwsFileSecrets, addEnvSecrets, addResolvedCredentials, isCredentialName } from "./sources.js";
 export { StreamScrubber } from "./stream.js";
-
-import { SecretRegistry } from "./registry.js";
-
-// Holds no values: scrubs credential shapes only, for text written where no session registry exists.
-const shapesOnly = new SecretRegistry();
-
-/** `text` with credential-shaped substrings replaced (no held values: use a session's registry for those). */
-export function redactShapes(text: string): string {
-  return shapesOnly.scrub(text);
-}

@@ -10,7 +10,7 @@ import type { SecretRegistry } from "./registry.js";
 import { StreamScrubber } from "./stream.js";
 
 /**
- * Wraps a model provider so no held secret crosses it either way: every request (system prompt, history,
+ * Wraps a model provider so no held secret (in any encoding) crosses it either way: every request (system prompt, history,
  * tool results, the user's own prompt) is scrubbed before it is sent, and every reply (streamed deltas,
  * finished blocks) before the agent, the transcript or a front end sees it. Thinking blocks are passed
  * through unchanged: their signature covers the text (docs/security/secrets.md).
@@ -36,7 +36,7 @@ async function* scrubStream(
   const streamFor = (index: number, kind: "text" | "thinking") => {
     let entry = open.get(index);
     if (!entry) {
-      entry = { kind, stream: new StreamScrubber(secrets) };
+      entry = { kind, stream: new StreamScrubber(secrets, "values") };
       open.set(index, entry);
     }
     return entry.stream;
@@ -88,9 +88,9 @@ function scrubReply(message: AssistantMessage, secrets: SecretRegistry): Assista
 function scrubReplyBlock(block: ContentBlock, secrets: SecretRegistry): ContentBlock {
   switch (block.type) {
     case "text":
-      return { ...block, text: secrets.scrub(block.text) };
+      return { ...block, text: secrets.scrub(block.text, "values") };
     case "tool_use":
-      return { ...block, input: secrets.scrubDeep(block.input) };
+      return { ...block, input: secrets.scrubDeep(block.input, "values") };
     default:
       return block;
   }
@@ -113,7 +113,7 @@ class MessageScrubber {
     }
     return {
       ...request,
-      system: request.system === undefined ? undefined : this.secrets.scrub(request.system),
+      system: request.system === undefined ? undefined : this.secrets.scrub(request.system, "values"),
       messages: request.messages.map((message) => this.message(message)),
     };
   }
@@ -125,7 +125,7 @@ class MessageScrubber {
       role: message.role,
       content:
         typeof message.content === "string"
-          ? this.secrets.scrub(message.content)
+          ? this.secrets.scrub(message.content, "values")
           : message.content.map((block) => this.block(block)),
     };
     this.cache.set(message, clean);
@@ -135,16 +135,16 @@ class MessageScrubber {
   private block(block: ContentBlock): ContentBlock {
     switch (block.type) {
       case "text":
-        return { ...block, text: this.secrets.scrub(block.text) };
+        return { ...block, text: this.secrets.scrub(block.text, "values") };
       case "tool_use":
-        return { ...block, input: this.secrets.scrubDeep(block.input) };
+        return { ...block, input: this.secrets.scrubDeep(block.input, "values") };
       case "tool_result":
         return {
           ...block,
           content:
             typeof block.content === "string"
-              ? this.secrets.scrub(block.content)
-              : block.content.map((part) => ({ ...part, text: this.secrets.scrub(part.text) })),
+              ? this.secrets.scrub(block.content, "values")
+              : block.content.map((part) => ({ ...part, text: this.secrets.scrub(part.text, "values") })),
         };
       default:
         return block;

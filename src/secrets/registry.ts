@@ -8,6 +8,13 @@ export const MIN_SECRET_LENGTH = MIN_VARIANT_LENGTH;
 // (`Authorization: `, `aws_secret_access_key = `) arrives before its value is still seen whole.
 const PATTERN_MARGIN = 64;
 
+/**
+ * Which layers to apply: `all` (held values and credential shapes) for what people read or keep — transcript,
+ * stdout, stderr; `values` for what goes to the model, which must be able to quote the files it edits
+ * exactly (a test fixture with AWS's example key ID) — docs/decisions/0010-one-redaction-module.md.
+ */
+export type Layers = "all" | "values";
+
 interface Compiled {
   /** One alternation of every variant, longest first: a single pass over the text finds them all. */
   regex: RegExp | undefined;
@@ -41,27 +48,29 @@ export class SecretRegistry {
   }
 
   /** The longest text a streamed writer must hold back so no secret is split across two emits. */
-  get holdBack(): number {
-    return this.compile().longest + PATTERN_MARGIN;
+  holdBack(layers: Layers = "all"): number {
+    return this.compile().longest + (layers === "all" ? PATTERN_MARGIN : 0);
   }
 
-  /** `text` with every held secret (any encoding) and every credential-shaped substring replaced. */
-  scrub(text: string): string {
+  /** `text` with every held secret (any encoding) and, for `all`, every credential-shaped substring replaced. */
+  scrub(text: string, layers: Layers = "all"): string {
     if (text.length < MIN_VARIANT_LENGTH) return text;
-    return replaceSpans(text, this.spans(text));
+    return replaceSpans(text, this.spans(text, layers));
   }
 
   /** Sorted, non-overlapping ranges of `text` that `scrub` replaces. */
-  spans(text: string): Span[] {
-    return mergeSpans([...this.valueSpans(text), ...patternSpans(text)]);
+  spans(text: string, layers: Layers = "all"): Span[] {
+    const values = this.valueSpans(text);
+    return mergeSpans(layers === "all" ? [...values, ...patternSpans(text)] : values);
   }
 
   /**
-   * A JSON-safe copy of `value` with every string scrubbed and credential-named fields blanked. Never throws:
-   * cycles become "[Circular]", bigints strings, binary data a byte count, errors their name and message.
+   * A JSON-safe copy of `value` with every string scrubbed and (for `all`) credential-named fields blanked.
+   * Never throws: cycles become "[Circular]", bigints strings, binary data a byte count, errors their name
+   * and message.
    */
-  scrubDeep(value: unknown): unknown {
-    return this.walk(value, new WeakSet());
+  scrubDeep(value: unknown, layers: Layers = "all"): unknown {
+    return this.walk(value, new WeakSet(), layers);
   }
 
   private valueSpans(text: string): Span[] {
@@ -102,10 +111,10 @@ export class SecretRegistry {
     return this.compiled;
   }
 
-  private walk(value: unknown, seen: WeakSet<object>): unknown {
+  private walk(value: unknown, seen: WeakSet<object>, layers: Layers): unknown {
     switch (typeof value) {
       case "string":
-        return this.scrub(value);
+        return this.scrub(value, layers);
       case "number":
       case "boolean":
         return value;
@@ -123,22 +132,22 @@ export class SecretRegistry {
     if (ArrayBuffer.isView(object) || object instanceof ArrayBuffer) return `<${object.byteLength} bytes>`;
     seen.add(object);
     try {
-      if (Array.isArray(object)) return object.map((item) => this.walk(item, seen) ?? null);
+      if (Array.isArray(object)) return object.map((item) => this.walk(item, seen, layers) ?? null);
       if (object instanceof Error) {
         return {
           name: object.name,
-          message: this.scrub(object.message),
-          stack: object.stack && this.scrub(object.stack),
+          message: this.scrub(object.message, layers),
+          stack: object.stack && this.scrub(object.stack, layers),
         };
       }
-      if (object instanceof Map) return this.walk(Object.fromEntries(object), seen);
-      if (object instanceof Set) return this.walk([...object], seen);
+      if (object instanceof Map) return this.walk(Object.fromEntries(object), seen, layers);
+      if (object instanceof Set) return this.walk([...object], seen, layers);
       const out: Record<string, unknown> = {};
       for (const [key, field] of Object.entries(object)) {
         const clean =
-          typeof field === "string" && field !== "" && SECRET_FIELD.test(key)
+          layers === "all" && typeof field === "string" && field !== "" && SECRET_FIELD.test(key)
             ? REDACTED
-            : this.walk(field, seen);
+            : this.walk(field, seen, layers);
         if (clean !== undefined) out[key] = clean;
       }
       return out;
@@ -146,6 +155,14 @@ export class SecretRegistry {
       seen.delete(object);
     }
   }
+}
+
+// Holds no values: catches credential shapes only.
+const shapesOnly = new SecretRegistry();
+
+/** `text` with credential-shaped substrings replaced, for text written where no session registry exists. */
+export function redactShapes(text: string): string {
+  return shapesOnly.scrub(text);
 }
 
 function escapeRegExp(text: string): string {

@@ -1,4 +1,4 @@
-import type { SecretRegistry } from "./registry.js";
+import type { Layers, SecretRegistry } from "./registry.js";
 
 /**
  * Scrubs text that arrives in pieces (streamed model deltas). A secret split across two deltas must not be
@@ -8,15 +8,18 @@ import type { SecretRegistry } from "./registry.js";
 export class StreamScrubber {
   private pending = "";
 
-  constructor(private readonly registry: SecretRegistry) {}
+  constructor(
+    private readonly registry: SecretRegistry,
+    private readonly layers: Layers = "all",
+  ) {}
 
   /** Adds a delta; returns the scrubbed text that is now safe to emit (possibly empty). */
   push(delta: string): string {
     this.pending += delta;
-    const hold = this.registry.holdBack;
+    const hold = this.registry.holdBack(this.layers);
     if (this.pending.length <= hold) return "";
     let cut = this.pending.length - hold;
-    for (const span of this.registry.spans(this.pending)) {
+    for (const span of this.registry.spans(this.pending, this.layers)) {
       if (span.end <= cut) continue;
       // A match across the cut is emitted whole if it is complete, or held back whole (with the name that
       // leads it, so it is still recognised) if it may still grow.
@@ -25,12 +28,12 @@ export class StreamScrubber {
     }
     const ready = this.pending.slice(0, cut);
     this.pending = this.pending.slice(cut);
-    return this.registry.scrub(ready);
+    return this.registry.scrub(ready, this.layers);
   }
 
   /** Returns the scrubbed remainder and starts afresh. */
   flush(): string {
-    const rest = this.registry.scrub(this.pending);
+    const rest = this.registry.scrub(this.pending, this.layers);
     this.pending = "";
     return rest;
   }
