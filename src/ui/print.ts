@@ -11,8 +11,9 @@ export interface PrintSink {
 /**
  * Renders agent events for print mode. `text`: the final answer on stdout, warnings and errors on stderr.
  * `json`: one result object at the end. `stream-json`: every event as one JSON line as it happens.
- * Everything written passes the session's SecretRegistry first; streamed deltas arrive already scrubbed
- * with a held-back tail (src/secrets/provider.ts), so a secret split across two is caught there.
+ * Everything written passes the session's SecretRegistry first (JSON as values, before it is serialised, so
+ * a replacement never cuts an escape); streamed deltas arrive already scrubbed with a held-back tail
+ * (src/secrets/provider.ts), so a secret split across two is caught there.
  */
 export class PrintRenderer {
   private sessionId = "";
@@ -20,8 +21,8 @@ export class PrintRenderer {
 
   constructor(
     private readonly format: OutputFormat,
-    sink: PrintSink,
-    secrets: SecretRegistry = new SecretRegistry(),
+    private readonly sink: PrintSink,
+    private readonly secrets: SecretRegistry = new SecretRegistry(),
   ) {
     this.out = {
       stdout: { write: (s: string) => sink.stdout.write(secrets.scrub(s)) },
@@ -29,11 +30,15 @@ export class PrintRenderer {
     };
   }
 
+  private writeJson(value: unknown): void {
+    this.sink.stdout.write(`${JSON.stringify(this.secrets.scrubDeep(value))}\n`);
+  }
+
   /** Handles one event. */
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
     if (this.format === "stream-json") {
-      this.out.stdout.write(`${JSON.stringify({ ...event, session_id: this.sessionId })}\n`);
+      this.writeJson({ ...event, session_id: this.sessionId });
       return;
     }
     switch (event.type) {
@@ -47,7 +52,7 @@ export class PrintRenderer {
         this.out.stderr.write(`quarry: error: ${event.message}\n${event.fix ? `  Fix: ${event.fix}\n` : ""}`);
         break;
       case "done":
-        if (this.format === "json") this.out.stdout.write(`${JSON.stringify(this.result(event))}\n`);
+        if (this.format === "json") this.writeJson(this.result(event));
         else if (event.result)
           this.out.stdout.write(event.result.endsWith("\n") ? event.result : `${event.result}\n`);
         break;
