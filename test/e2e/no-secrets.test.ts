@@ -200,7 +200,7 @@ describe("a held secret never leaves Quarry, in any encoding, by any exit", asyn
     expect(transcripts).toContain("the bearer token is <redacted:AWS_BEARER_TOKEN_BEDROCK>");
     expectNoSecret(transcripts, ALL, "transcript");
     expectNoSecret(JSON.stringify(started.emulator.log), ALL, "model request bodies");
-  });
+  }, 60_000); // two CLI runs of five turns each
 });
 
 describe("no credential ever reaches a transcript, a log or the output", async () => {
