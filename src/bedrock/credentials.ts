@@ -59,6 +59,7 @@ export class CredentialCache {
   private inFlight: Promise<AwsCredentialIdentity> | undefined;
   private refreshTried = false;
   private readonly now: () => number;
+  private readonly resolvedListeners: ((creds: AwsCredentialIdentity) => void)[] = [];
 
   constructor(private readonly options: CredentialCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -77,6 +78,11 @@ export class CredentialCache {
       this.inFlight = undefined;
     });
     return this.inFlight;
+  }
+
+  /** Calls `listener` with every set of credentials resolved (so a session can scrub them: src/secrets/). */
+  onResolved(listener: (creds: AwsCredentialIdentity) => void): void {
+    this.resolvedListeners.push(listener);
   }
 
   /** Forget cached credentials (after Bedrock said they expired, or after a refresh command ran). */
@@ -98,6 +104,12 @@ export class CredentialCache {
   }
 
   private async resolve(): Promise<AwsCredentialIdentity> {
+    const creds = await this.resolveOnce();
+    for (const listener of this.resolvedListeners) listener(creds);
+    return creds;
+  }
+
+  private async resolveOnce(): Promise<AwsCredentialIdentity> {
     try {
       const creds = await this.options.load();
       if (creds.expiration && creds.expiration.getTime() <= this.now()) {

@@ -1,3 +1,4 @@
+import { redactShapes } from "../secrets/registry.js";
 import { defaultGeoForRegion } from "./geography.js";
 
 /**
@@ -432,11 +433,5 @@ function principalOf(raw: string): string | undefined {
 
 /** Removes anything that looks like a credential from text that may reach the user or a log. */
 export function redactSecrets(text: string): string {
-  return text
-    .replace(/(Signature=)[0-9a-f]{16,}/gi, "$1<redacted>")
-    .replace(/(X-Amz-Security-Token=)[^&\s]+/gi, "$1<redacted>")
-    .replace(/(Bearer\s+)[A-Za-z0-9+/=._-]{8,}/g, "$1<redacted>")
-    .replace(/\bbedrock-api-key-[A-Za-z0-9+/=]+/g, "bedrock-api-key-<redacted>")
-    .replace(/\bABSK[A-Za-z0-9+/=]{16,}/g, "ABSK<redacted>")
-    .replace(/(aws_secret_access_key\s*=\s*)\S+/gi, "$1<redacted>");
+  return redactShapes(text);
 }

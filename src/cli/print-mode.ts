@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { AgentEvent } from "../agent/events.js";
 import { QuarryError } from "../bedrock/errors.js";
+import { createSessionSecrets } from "../secrets/index.js";
 import { type OutputFormat, PrintRenderer } from "../ui/print.js";
 import type { PrintOptions } from "./commands/print.js";
 import { isUsageError, openAgentSession } from "./session-setup.js";
@@ -13,7 +14,6 @@ const FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
  */
 export async function runPrintMode(promptWords: string[], options: PrintOptions): Promise<number> {
   const format = (options.outputFormat ?? "text") as OutputFormat;
-  const out = { stdout: process.stdout, stderr: process.stderr };
   if (!FORMATS.includes(format)) {
     process.stderr.write(`quarry: --output-format must be one of ${FORMATS.join(", ")} (got "${format}")\n`);
     return 2;
@@ -26,16 +26,20 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     );
     return 2;
   }
-  const renderer = new PrintRenderer(format, out);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once("SIGINT", onSigint);
   const simulation = options.simulate
     ? await (await import("./simulate.js")).startSimulation(process.env)
     : undefined;
+  // One registry for the session and for everything this command prints, errors included.
+  const secrets = await createSessionSecrets({ env: simulation?.env });
+  const stderr = { write: (s: string) => process.stderr.write(secrets.scrub(s)) };
+  const renderer = new PrintRenderer(format, { stdout: process.stdout, stderr: process.stderr }, secrets);
   try {
-    if (simulation) process.stderr.write(`quarry: ${simulation.banner}\n`);
+    if (simulation) stderr.write(`quarry: ${simulation.banner}\n`);
     const session = await openAgentSession({
+      secrets,
       options: simulation ? { ...options, model: undefined, region: undefined } : options,
       interactive: false,
       signal: controller.signal,
@@ -53,16 +57,16 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     return done?.reason === "end_turn" || done?.reason === "max_turns" ? 0 : 1;
   } catch (err) {
     if (isUsageError(err)) {
-      process.stderr.write(`quarry: ${err.message}\n`);
-      if (err.fix) process.stderr.write(`  Fix: ${err.fix}\n`);
+      stderr.write(`quarry: ${err.message}\n`);
+      if (err.fix) stderr.write(`  Fix: ${err.fix}\n`);
       return 2;
     }
     if (err instanceof QuarryError) {
-      process.stderr.write(`quarry: ${err.render()}\n`);
+      stderr.write(`quarry: ${err.render()}\n`);
       // Configuration problems found before any model call (no region, bad model ID) are usage errors.
       return ["no-region", "region-profile-mismatch", "invalid-model-id"].includes(err.kind) ? 2 : 1;
     }
-    process.stderr.write(`quarry: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    stderr.write(`quarry: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return 1;
   } finally {
     process.off("SIGINT", onSigint);

@@ -4,7 +4,6 @@ import { dirname, join } from "node:path";
 import type { AgentEvent } from "../agent/events.js";
 import { Agent, type PermissionDecision, type PermissionQuestion } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
-import { createSecretScrubber } from "../agent/secret-scrubber.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import {
@@ -25,6 +24,12 @@ import {
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
 import { resolveSandboxMode, SessionSandbox } from "../sandbox/index.js";
+import {
+  addResolvedCredentials,
+  createSessionSecrets,
+  guardProvider,
+  type SecretRegistry,
+} from "../secrets/index.js";
 import {
   resolveDataDir,
   type SessionEvent,
@@ -65,6 +70,8 @@ export interface OpenSessionOptions {
   signal: AbortSignal;
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** The session's secrets (docs/security/secrets.md); a front end passes its own to scrub what it prints. */
+  secrets?: SecretRegistry;
   /**
    * Interactive front ends answer permission questions themselves (a dialog); without this, "ask" resolves
    * as print mode does: denied, and the model told why. The decision is the policy's, with `ask` details.
@@ -93,6 +100,8 @@ export interface AgentSession {
   contextWindow: number;
   /** The Bash sandbox (status and /sandbox). */
   sandbox: SessionSandbox;
+  /** Every credential this session holds or can see; scrubs text on its way out. */
+  secrets: SecretRegistry;
   close(): Promise<void>;
 }
 
@@ -171,7 +180,12 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     );
   }
 
+  // Credentials never leave in clear: to the model, the transcript, stdout or stderr (docs/security/secrets.md).
+  const secrets = o.secrets ?? (await createSessionSecrets({ env }));
+  secrets.add(settings.bearerToken?.value.reveal(), "bearer token");
+  secrets.add(settings.anthropicApiKey?.value.reveal(), "Anthropic API key");
   const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+  connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pending: string[] = [];
   const notices = { drain: () => pending.splice(0, pending.length) };
@@ -188,6 +202,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   } else {
     writer = store.create({ projectRoot, model: bedrock.main.sendId, id: randomUUID() });
   }
+  writer.scrubWith(secrets);
 
   const tools = createToolRegistry({ cwd: o.cwd });
   const toolContext = {
@@ -197,16 +212,18 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       "deny",
     sandbox,
   };
-  // Credentials in this process's env never travel in tool output (to the model, the transcript or the UI).
-  const scrub = createSecretScrubber({ ...process.env, ...env });
   const memory = loadMemoryFiles(o.cwd, projectRoot, settings.userConfigDir.value);
   const agent = new Agent({
-    provider: bedrock.provider,
+    provider: guardProvider(bedrock.provider, secrets),
     tools,
     definitions: toolDefinitions(tools),
     runTool: async (name, input, signal) => {
       const result = await runToolCall(tools, name, input, { ...toolContext, signal });
-      return { ...result, content: scrub(result.content) };
+      return {
+        ...result,
+        content: secrets.scrub(result.content, "values"),
+        display: secrets.scrubDeep(result.display, "values") as typeof result.display,
+      };
     },
     decide: (tool, input) =>
       policy.decide({
@@ -238,6 +255,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     policy,
     sandbox,
     contextWindow: bedrock.main.capabilities.contextWindow,
+    secrets,
     startEvent: {
       type: "session_start",
       sessionId: writer.id,

@@ -1,18 +1,16 @@
 import { inspect } from "node:util";
-
-// Fewer than this many characters and even the last four would give away too much of the secret.
-const MIN_LENGTH_TO_SHOW_TAIL = 12;
+import { maskSecret } from "../secrets/mask.js";
 
 /** Renders a secret as `****` plus at most its last 4 characters (none at all for short secrets). */
 export function redact(secret: Secret | string): string {
-  const text = typeof secret === "string" ? secret : secret.reveal();
-  return text.length >= MIN_LENGTH_TO_SHOW_TAIL ? `****${text.slice(-4)}` : "****";
+  return maskSecret(typeof secret === "string" ? secret : secret.reveal());
 }
 
 /**
  * A secret setting value (API key, bearer token). Every way of turning it into text — string
  * conversion, JSON, util.inspect / console.log — redacts it; only `reveal()` gives the raw value,
- * so printing one takes a deliberate call that reviewers can grep for.
+ * so printing one takes a deliberate call that reviewers can grep for. A session also registers the value
+ * with its SecretRegistry (src/secrets/), so it is scrubbed wherever it turns up in text.
  */
 export class Secret {
   readonly #value: string;

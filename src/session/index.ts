@@ -1,7 +1,6 @@
 // Sessions: append-only, redacted JSONL transcripts per project, and resume.
 export { DATA_DIR_ENV, projectKey, resolveDataDir } from "./locations.js";
 export { type LoadedSession, readTranscript } from "./reader.js";
-export { REDACTED, redactDeep, redactText } from "./redact.js";
 export {
   SessionNotFoundError,
   SessionStore,

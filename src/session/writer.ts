@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
-import { redactDeep } from "./redact.js";
+import { SecretRegistry } from "../secrets/registry.js";
 import { type SessionEvent, TITLE_EVENT, USER_EVENT } from "./types.js";
 
 /**
@@ -14,9 +14,11 @@ export const DURABLE_EVENT_TYPES: ReadonlySet<string> = new Set([
   "result",
 ]);
 
-/** Appends redacted events, one JSON line each, to a session's transcript. */
+/** Appends scrubbed events, one JSON line each, to a session's transcript. */
 export class SessionWriter {
   private fd: number | undefined;
+  // Until the session's registry is attached (scrubWith), only credential shapes are caught.
+  private secrets = new SecretRegistry();
 
   constructor(
     readonly id: string,
@@ -27,11 +29,19 @@ export class SessionWriter {
     this.repairTornTail(this.fd);
   }
 
+  /**
+   * Scrubs everything appended from now on with the session's registry: held secrets in every encoding,
+   * wherever they are in the event (the model's own text included), not only credential shapes.
+   */
+  scrubWith(secrets: SecretRegistry): void {
+    this.secrets = secrets;
+  }
+
   /** Writes one event now; `sync` forces an fsync even for event types not in DURABLE_EVENT_TYPES. */
   append(event: SessionEvent, options: { sync?: boolean } = {}): void {
     if (this.fd === undefined)
       throw new Error(`The transcript ${this.path} is closed; events can no longer be added.`);
-    const line = `${JSON.stringify(redactDeep({ t: this.now().toISOString(), ...event }))}\n`;
+    const line = `${JSON.stringify(this.secrets.scrubDeep({ t: this.now().toISOString(), ...event }))}\n`;
     const bytes = Buffer.from(line, "utf8");
     let written = 0;
     while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);

@@ -1,4 +1,5 @@
 import type { AgentEvent } from "../agent/events.js";
+import { SecretRegistry } from "../secrets/registry.js";
 
 export type OutputFormat = "text" | "json" | "stream-json";
 
@@ -10,38 +11,50 @@ export interface PrintSink {
 /**
  * Renders agent events for print mode. `text`: the final answer on stdout, warnings and errors on stderr.
  * `json`: one result object at the end. `stream-json`: every event as one JSON line as it happens.
+ * Everything written passes the session's SecretRegistry first (JSON as values, before it is serialised, so
+ * a replacement never cuts an escape); streamed deltas arrive already scrubbed with a held-back tail
+ * (src/secrets/provider.ts), so a secret split across two is caught there.
  */
 export class PrintRenderer {
   private sessionId = "";
+  private readonly out: PrintSink;
 
   constructor(
     private readonly format: OutputFormat,
     private readonly sink: PrintSink,
-  ) {}
+    private readonly secrets: SecretRegistry = new SecretRegistry(),
+  ) {
+    this.out = {
+      stdout: { write: (s: string) => sink.stdout.write(secrets.scrub(s)) },
+      stderr: { write: (s: string) => sink.stderr.write(secrets.scrub(s)) },
+    };
+  }
+
+  private writeJson(value: unknown): void {
+    this.sink.stdout.write(`${JSON.stringify(this.secrets.scrubDeep(value))}\n`);
+  }
 
   /** Handles one event. */
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
     if (this.format === "stream-json") {
-      this.sink.stdout.write(`${JSON.stringify({ ...event, session_id: this.sessionId })}\n`);
+      this.writeJson({ ...event, session_id: this.sessionId });
       return;
     }
     switch (event.type) {
       case "warning":
-        this.sink.stderr.write(`quarry: warning: ${event.message}\n`);
+        this.out.stderr.write(`quarry: warning: ${event.message}\n`);
         break;
       case "retry":
-        this.sink.stderr.write(`quarry: retrying (attempt ${event.attempt + 1}): ${event.message}\n`);
+        this.out.stderr.write(`quarry: retrying (attempt ${event.attempt + 1}): ${event.message}\n`);
         break;
       case "error":
-        this.sink.stderr.write(
-          `quarry: error: ${event.message}\n${event.fix ? `  Fix: ${event.fix}\n` : ""}`,
-        );
+        this.out.stderr.write(`quarry: error: ${event.message}\n${event.fix ? `  Fix: ${event.fix}\n` : ""}`);
         break;
       case "done":
-        if (this.format === "json") this.sink.stdout.write(`${JSON.stringify(this.result(event))}\n`);
+        if (this.format === "json") this.writeJson(this.result(event));
         else if (event.result)
-          this.sink.stdout.write(event.result.endsWith("\n") ? event.result : `${event.result}\n`);
+          this.out.stdout.write(event.result.endsWith("\n") ? event.result : `${event.result}\n`);
         break;
       default:
         break;

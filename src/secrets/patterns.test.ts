@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactDeep, redactText } from "./redact.js";
-import { SECRETS } from "./test-secrets.js";
+import { SECRETS } from "../session/test-secrets.js";
+import { REDACTED } from "./patterns.js";
+import { SecretRegistry } from "./registry.js";
 
-describe("redactText", () => {
+// The pattern layer alone: a registry that holds no values.
+const shapes = new SecretRegistry();
+const redactText = (text: string) => shapes.scrub(text);
+const redactDeep = (value: unknown) => shapes.scrubDeep(value);
+
+describe("credential shapes", () => {
   it.each([
     ["access key id", `key ${SECRETS.accessKeyId} here`, `key ${REDACTED} here`],
     ["temporary key id", `AWS_ACCESS_KEY_ID=${SECRETS.tempKeyId}`, `AWS_ACCESS_KEY_ID=${REDACTED}`],
@@ -41,6 +47,11 @@ describe("redactText", () => {
     ],
     ["long-term Bedrock key", `key: ${SECRETS.bedrockLongTerm}`, `key: ${REDACTED}`],
     ["Anthropic key", `ANTHROPIC_API_KEY=${SECRETS.anthropic}`, `ANTHROPIC_API_KEY=${REDACTED}`],
+    [
+      "SigV4 signature in a presigned URL",
+      "?X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7&x=1",
+      `?X-Amz-Signature=${REDACTED}&x=1`,
+    ],
   ])("redacts a %s", (_label, input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
@@ -62,7 +73,7 @@ describe("redactText", () => {
   });
 });
 
-describe("redactDeep", () => {
+describe("scrubDeep", () => {
   it("redacts nested strings and credential-named fields, and never throws", () => {
     const cyclic: Record<string, unknown> = { name: "loop" };
     cyclic.self = cyclic;
