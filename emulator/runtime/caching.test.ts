@@ -1,7 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { BedrockError } from "../http/types.js";
-import { CACHING_UNSUPPORTED } from "./caching.js";
-import { RuntimeEngine } from "./runtime.js";
 import {
   anthropicBody,
   chunkEvent,
@@ -13,7 +10,10 @@ import {
   SONNET,
   targetFor,
   testWorld,
-} from "./test-support.js";
+} from "../../test/support/emulator-runtime.js";
+import { BedrockError } from "../http/types.js";
+import { CACHING_UNSUPPORTED } from "./caching.js";
+import { RuntimeEngine } from "./runtime.js";
 
 const SYSTEM = "You are a careful coding agent. ".repeat(40); // 1280 chars → 320 tokens
 

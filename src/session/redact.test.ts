@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { SECRETS } from "../../test/support/session-secrets.js";
 import { REDACTED, redactDeep, redactText } from "./redact.js";
-import { SECRETS } from "./test-secrets.js";
 
 describe("redactText", () => {
   it.each([
