@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, ModelProvider } from "../providers/types.js";
+import type { ContentBlock, Message, ModelProvider } from "../model/types.js";
 
 /** Compact when the conversation uses this share of the context window, leaving room for the answer. */
 const COMPACT_AT = 0.8;

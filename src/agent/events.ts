@@ -1,4 +1,4 @@
-import type { Usage } from "../providers/types.js";
+import type { Usage } from "../model/types.js";
 
 /**
  * The agent's event stream. The loop never writes to the terminal: print mode, the TUI and tests all

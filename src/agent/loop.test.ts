@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AssistantMessage, ModelProvider, ProviderEvent, TurnRequest } from "../providers/types.js";
+import type { AssistantMessage, ModelProvider, ProviderEvent, TurnRequest } from "../model/types.js";
 import { Agent } from "./loop.js";
 
 /** A provider double at the agent's seam: answers every turn with one text message and records side calls. */

@@ -9,7 +9,7 @@ import type {
   ToolResultBlock,
   ToolUseBlock,
   Usage,
-} from "../providers/types.js";
+} from "../model/types.js";
 import { compactConversation, shouldCompact } from "./compaction.js";
 import { costOf } from "./cost.js";
 import { type AgentEvent, addUsage, type DoneReason, ZERO_USAGE } from "./events.js";

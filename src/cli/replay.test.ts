@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../providers/types.js";
+import type { Message } from "../model/types.js";
 import { replayMessages } from "./session-setup.js";
 
 const msg = (message: Message) => ({ type: "message", message });

@@ -16,7 +16,7 @@ import {
   splitRuleList,
 } from "../permissions/index.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
-import type { Message } from "../providers/types.js";
+import type { Message } from "../model/types.js";
 import {
   type SessionEvent,
   SessionNotFoundError,

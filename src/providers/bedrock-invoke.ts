@@ -18,7 +18,7 @@ import type {
   ModelRole,
   ProviderEvent,
   TurnRequest,
-} from "./types.js";
+} from "../model/types.js";
 
 /** One resolved model, ready to call: what the resolver decided plus the client for its region. */
 export interface ModelRoute {

@@ -12,7 +12,7 @@ import {
 import { connectBedrock } from "../../src/bedrock/connection.js";
 import { loadSettings } from "../../src/config/index.js";
 import { createBedrockSession } from "../../src/providers/create-bedrock.js";
-import type { ProviderEvent, TurnRequest } from "../../src/providers/types.js";
+import type { ProviderEvent, TurnRequest } from "../../src/model/types.js";
 
 /** The AWS variables a test controls; anything else from the developer's shell is removed. */
 const AWS_VARS = [

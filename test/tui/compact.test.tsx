@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/agent/events.js";
 import { ZERO_USAGE } from "../../src/agent/events.js";
 import { Agent } from "../../src/agent/loop.js";
-import type { CallOptions, Message, ModelProvider, TurnRequest } from "../../src/providers/types.js";
+import type { CallOptions, Message, ModelProvider, TurnRequest } from "../../src/model/types.js";
 import { App } from "../../src/ui/tui/App.js";
 import { PromptHistory } from "../../src/ui/tui/history.js";
 import { helpText } from "../../src/ui/tui/slash.js";
