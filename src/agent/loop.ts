@@ -1,9 +1,9 @@
-import type { ModelPrice } from "../bedrock/catalog.js";
-import { QuarryError } from "../bedrock/errors.js";
+import { QuarryError } from "../model/errors.js";
 import type {
   AssistantMessage,
   ContentBlock,
   Message,
+  ModelPrice,
   ModelProvider,
   ToolDefinition,
   ToolResultBlock,

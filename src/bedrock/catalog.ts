@@ -14,13 +14,9 @@ export type ModelAlias = keyof typeof ALIAS_TARGETS;
 /** How a model thinks: not at all, `thinking.type: "enabled"` with a budget, or `"adaptive"` (+ effort). */
 export type ThinkingMode = "none" | "enabled" | "adaptive";
 
-/** USD per million tokens. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cacheWrite: number;
-  cacheRead: number;
-}
+import type { ModelPrice } from "../model/types.js";
+
+export type { ModelPrice } from "../model/types.js";
 
 /** One catalog row, as stored in catalog-data.ts. */
 export interface CatalogEntry {
