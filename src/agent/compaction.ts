@@ -75,7 +75,10 @@ function renderTranscript(messages: Message[]): string {
       else if (b.type === "tool_use")
         lines.push(`${m.role} called ${b.name}(${JSON.stringify(b.input).slice(0, 500)})`);
       else if (b.type === "tool_result") {
-        const text = typeof b.content === "string" ? b.content : b.content.map((c) => (c.type === "text" ? c.text : "[image]")).join("");
+        const text =
+          typeof b.content === "string"
+            ? b.content
+            : b.content.map((c) => (c.type === "text" ? c.text : "[image]")).join("");
         lines.push(`tool result${b.is_error ? " (error)" : ""}: ${text.slice(0, 1000)}`);
       }
     }

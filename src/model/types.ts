@@ -28,7 +28,11 @@ export interface ToolUseBlock {
 /** An image, as the Messages API takes it (a tool result may carry screenshots or rendered pages). */
 export interface ImageBlock {
   type: "image";
-  source: { type: "base64"; media_type: "image/png" | "image/jpeg" | "image/gif" | "image/webp"; data: string };
+  source: {
+    type: "base64";
+    media_type: "image/png" | "image/jpeg" | "image/gif" | "image/webp";
+    data: string;
+  };
   cache_control?: CacheControl;
 }
 export interface ToolResultBlock {
