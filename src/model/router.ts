@@ -1,16 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
-import type { CredentialCache } from "../bedrock/credentials.js";
-import {
-  classifyBedrockError,
-  type FailureContext,
-  QuarryError,
-  streamCutError,
-  streamNotEventStreamError,
-} from "../bedrock/errors.js";
-import { buildInvokeBody, stripCacheControl } from "./anthropic-body.js";
+import type { ModelClient, RouteBase } from "./client.js";
+import { QuarryError } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from "./retry.js";
-import { type AnthropicStreamEvent, messageFromBody, StreamAssembler } from "./stream-assembler.js";
 import type {
   AssistantMessage,
   CallOptions,
@@ -18,37 +9,23 @@ import type {
   ModelRole,
   ProviderEvent,
   TurnRequest,
-} from "../model/types.js";
+} from "./types.js";
 
-/** One resolved model, ready to call: what the resolver decided plus the client for its region. */
-export interface ModelRoute {
-  /** The exact ID to put in the path. */
-  sendId: string;
-  /** The foundation model behind it (CountTokens accepts only these). */
-  foundationModelId: string;
-  region: string;
-  client: BedrockRuntimeClient;
-  /** max_tokens to ask for when the request does not say. */
-  defaultMaxTokens: number;
-  promptCaching: boolean;
-  betas?: string[];
-  context: FailureContext;
-}
-
-export interface BedrockInvokeOptions {
-  main: ModelRoute;
+/** The routes and policies one session's model calls go through. */
+export interface ModelRouterOptions<R extends RouteBase> {
+  /** The wire client that calls a route (Bedrock Invoke, …). */
+  client: ModelClient<R>;
+  main: R;
   /** The small/fast model for side tasks; the main model when absent. */
-  side?: ModelRoute;
+  side?: R;
   /** Caching wanted by the settings (DISABLE_PROMPT_CACHING turns it off). */
   caching: boolean;
   retry?: RetryPolicy;
-  credentials?: CredentialCache;
   random?: () => number;
   /** Receives notices from non-streaming calls (streaming calls yield them as events). */
   onNotice?: (message: string) => void;
 }
 
-const EVENT_STREAM = "application/vnd.amazon.eventstream";
 /** Side-model failures that will not fix themselves within a session: fall back to the main model. */
 const SIDE_FALLBACK_KINDS = new Set([
   "model-not-enabled",
@@ -61,18 +38,17 @@ const SIDE_FALLBACK_KINDS = new Set([
 ]);
 
 /**
- * Anthropic Messages over Bedrock's InvokeModel / InvokeModelWithResponseStream. Owns the session-level
- * adaptations: caching turned off once Bedrock refuses it, the side model replaced by the main model once it
- * is denied, and bounded, visible retries of transient failures (a cut stream is retried as a whole streamed
- * request — never silently re-run without streaming, which would bill twice).
+ * Routes a session's model calls: which model each role uses, the side model replaced by the main model once
+ * it is denied, caching turned off once the service refuses it, credentials refreshed once on expiry, and
+ * bounded, visible retries of transient failures (a cut stream is retried as a whole streamed request — never
+ * silently re-run without streaming, which would bill twice). The wire format is the client's.
  */
-export class BedrockInvokeProvider implements ModelProvider {
+export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvider {
   private readonly cachingRefused = new Set<string>();
   private sideFailure: QuarryError | undefined;
   private readonly policy: RetryPolicy;
-  private readonly instrumented = new WeakSet<BedrockRuntimeClient>();
 
-  constructor(private readonly options: BedrockInvokeOptions) {
+  constructor(private readonly options: ModelRouterOptions<R>) {
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
   }
 
@@ -88,12 +64,8 @@ export class BedrockInvokeProvider implements ModelProvider {
     for (;;) {
       const route = this.routeFor(role);
       attempt++;
-      const assembler = new StreamAssembler();
       try {
-        yield* this.streamOnce(route, request, assembler);
-        if (!assembler.done) {
-          throw streamCutError("(the stream ended before message_stop)", route.context);
-        }
+        yield* this.options.client.stream(route, request, { caching: this.cachingFor(route) });
         return;
       } catch (err) {
         const decision = await this.onFailure(err, route, role, attempt, started, request.signal);
@@ -111,7 +83,7 @@ export class BedrockInvokeProvider implements ModelProvider {
       const route = this.routeFor(role);
       attempt++;
       try {
-        return await this.invokeOnce(route, request);
+        return await this.options.client.invoke(route, request, { caching: this.cachingFor(route) });
       } catch (err) {
         const decision = await this.onFailure(err, route, role, attempt, started, request.signal);
         for (const event of decision.events)
@@ -122,78 +94,18 @@ export class BedrockInvokeProvider implements ModelProvider {
   }
 
   async countTokens(request: TurnRequest, options: CallOptions = {}): Promise<number> {
-    const route = this.routeFor(options.role ?? "main");
-    try {
-      const { CountTokensCommand } = await import("@aws-sdk/client-bedrock-runtime");
-      const body = buildInvokeBody(request, { maxTokens: 1, caching: false });
-      const out = await route.client.send(
-        new CountTokensCommand({
-          modelId: route.foundationModelId,
-          input: { invokeModel: { body: new TextEncoder().encode(JSON.stringify(body)) } },
-        }),
-        { abortSignal: request.signal },
-      );
-      return out.inputTokens ?? estimateTokens(request);
-    } catch {
-      // Counting is advisory (context meter, compaction trigger): an estimate is good enough when it fails.
-      return estimateTokens(request);
-    }
+    return this.options.client.countTokens(this.routeFor(options.role ?? "main"), request);
   }
 
   /** Which route a role uses right now: side tasks go to the main model once the side model was denied. */
-  private routeFor(role: ModelRole): ModelRoute {
+  private routeFor(role: ModelRole): R {
     if (role === "main" || role === "subagent") return this.options.main;
     if (this.sideFailure || !this.options.side) return this.options.main;
     return this.options.side;
   }
 
-  private cachingFor(route: ModelRoute): boolean {
+  private cachingFor(route: R): boolean {
     return this.options.caching && route.promptCaching && !this.cachingRefused.has(routeKey(route));
-  }
-
-  private bodyFor(route: ModelRoute, request: TurnRequest): Uint8Array {
-    const body = buildInvokeBody(request, {
-      maxTokens: request.maxTokens ?? route.defaultMaxTokens,
-      caching: this.cachingFor(route),
-      betas: route.betas,
-    });
-    return new TextEncoder().encode(JSON.stringify(this.cachingFor(route) ? body : stripCacheControl(body)));
-  }
-
-  private async *streamOnce(
-    route: ModelRoute,
-    request: TurnRequest,
-    assembler: StreamAssembler,
-  ): AsyncIterable<ProviderEvent> {
-    const { InvokeModelWithResponseStreamCommand } = await import("@aws-sdk/client-bedrock-runtime");
-    this.instrument(route.client);
-    const command = new InvokeModelWithResponseStreamCommand({
-      modelId: route.sendId,
-      contentType: "application/json",
-      accept: "application/json",
-      body: this.bodyFor(route, request),
-    });
-    const response = await route.client.send(command, { abortSignal: request.signal });
-    const decoder = new TextDecoder();
-    for await (const item of response.body ?? []) {
-      if (!item.chunk?.bytes) continue;
-      const event = JSON.parse(decoder.decode(item.chunk.bytes)) as AnthropicStreamEvent;
-      yield* assembler.push(event);
-    }
-  }
-
-  private async invokeOnce(route: ModelRoute, request: TurnRequest): Promise<AssistantMessage> {
-    const { InvokeModelCommand } = await import("@aws-sdk/client-bedrock-runtime");
-    const out = await route.client.send(
-      new InvokeModelCommand({
-        modelId: route.sendId,
-        contentType: "application/json",
-        accept: "application/json",
-        body: this.bodyFor(route, request),
-      }),
-      { abortSignal: request.signal },
-    );
-    return messageFromBody(JSON.parse(new TextDecoder().decode(out.body)));
   }
 
   /**
@@ -202,7 +114,7 @@ export class BedrockInvokeProvider implements ModelProvider {
    */
   private async onFailure(
     err: unknown,
-    route: ModelRoute,
+    route: R,
     role: ModelRole,
     attempt: number,
     started: number,
@@ -225,9 +137,8 @@ export class BedrockInvokeProvider implements ModelProvider {
       const message = `Side-task model ${route.sendId} is unavailable in ${route.region}${route.context.identity ? ` for ${route.context.identity}` : ""}: ${error.explanation} Using the main model ${this.options.main.sendId} for side tasks this session. Fix: ${error.fix}`;
       return { events: [{ type: "notice", message }], resetAttempts: true };
     }
-    if (error.kind === "expired-credentials" && this.options.credentials) {
-      this.options.credentials.invalidate();
-      if (await this.options.credentials.tryAuthRefresh()) return { events: [], resetAttempts: false };
+    if (error.kind === "expired-credentials" && this.options.client.refreshCredentials) {
+      if (await this.options.client.refreshCredentials()) return { events: [], resetAttempts: false };
     }
     const delay = nextRetryDelay(this.policy, error, attempt, Date.now() - started, this.options.random);
     if (delay === undefined) throw error;
@@ -235,44 +146,13 @@ export class BedrockInvokeProvider implements ModelProvider {
     return { events: [{ type: "retry", attempt, delayMs: delay, error }], resetAttempts: false };
   }
 
-  private classify(err: unknown, route: ModelRoute): QuarryError {
+  private classify(err: unknown, route: R): QuarryError {
     return err instanceof QuarryError
       ? err.withContext(route.context)
-      : classifyBedrockError(err, route.context);
-  }
-
-  /**
-   * Watches raw responses so a stream that is not an AWS event stream (a proxy re-encoded it) is reported as
-   * such, instead of the decoder's bare "Truncated event message received".
-   */
-  private instrument(client: BedrockRuntimeClient): void {
-    if (this.instrumented.has(client)) return;
-    this.instrumented.add(client);
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        const response = result.response as { statusCode?: number; headers?: Record<string, string> };
-        const contentType = response.headers?.["content-type"];
-        if (
-          context.commandName === "InvokeModelWithResponseStreamCommand" &&
-          response.statusCode === 200 &&
-          !(contentType ?? "").includes(EVENT_STREAM)
-        ) {
-          throw streamNotEventStreamError(contentType, {});
-        }
-        return result;
-      },
-      { step: "deserialize", priority: "low", name: "quarryEventStreamContentTypeCheck" },
-    );
+      : this.options.client.classify(err, route);
   }
 }
 
-function routeKey(route: ModelRoute): string {
+function routeKey(route: RouteBase): string {
   return `${route.region}/${route.sendId}`;
-}
-
-/** A rough token count (about 4 characters per token) for when CountTokens is unavailable. */
-export function estimateTokens(request: TurnRequest): number {
-  const text = JSON.stringify([request.system ?? "", request.messages, request.tools ?? []]);
-  return Math.ceil(text.length / 4);
 }
