@@ -2,11 +2,11 @@ import { type AgentEvent, PROTOCOL_VERSION, type ProtocolEvent } from "./events.
 
 /** Adds the envelope to a session's events: protocol version, a sequence number, session and parent ids. */
 export class EventStamper {
-  private seq = 0;
-
   constructor(
     readonly sessionId: string,
     readonly parentCallId?: string,
+    /** The last sequence number already used (a resumed transcript continues from it). */
+    private seq = 0,
   ) {}
 
   /** The event with its envelope; sequence numbers start at 1 and never repeat within a session. */

@@ -1,6 +1,10 @@
 import type { AgentEvent } from "../agent/events.js";
 
-export type OutputFormat = "text" | "json" | "stream-json";
+/**
+ * `quarry-events` is Quarry's own protocol (src/protocol), one stamped event per line. `stream-json` prints
+ * the same until it becomes Claude Code's message schema (docs/architecture.md#protocol).
+ */
+export type OutputFormat = "text" | "json" | "stream-json" | "quarry-events";
 
 export interface PrintSink {
   stdout: { write(s: string): unknown };
@@ -22,7 +26,7 @@ export class PrintRenderer {
   /** Handles one event. */
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
-    if (this.format === "stream-json") {
+    if (this.format === "stream-json" || this.format === "quarry-events") {
       this.sink.stdout.write(`${JSON.stringify({ ...event, session_id: this.sessionId })}\n`);
       return;
     }
