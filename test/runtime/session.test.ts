@@ -47,7 +47,9 @@ async function collect(events: AsyncIterable<ProtocolEvent>): Promise<ProtocolEv
 
 /** Tool names offered in each main-model request, in order. */
 function toolsOffered(em: RunningEmulator): string[][] {
-  return mainTurns(em).map((e) => ((e.body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name));
+  return mainTurns(em).map((e) =>
+    ((e.body as { tools?: { name: string }[] }).tools ?? []).map((t) => t.name),
+  );
 }
 
 function transcriptOf(dataDir: string, id: string): string {
@@ -103,7 +105,12 @@ describe("session runtime", () => {
   });
 
   it("stamps events with the protocol envelope and records them, so resume replays the conversation", async () => {
-    const { session: s, env, cwd, dataDir } = await open([
+    const {
+      session: s,
+      env,
+      cwd,
+      dataDir,
+    } = await open([
       { promptIncludes: "hello", reply: { content: [text("hi there")] } },
       { promptIncludes: "again", reply: { content: [text("still here")] } },
     ]);
@@ -131,7 +138,11 @@ describe("session runtime", () => {
 
   it("spawnAgent runs a nested agent on the same pipeline; its events carry the parent's call id", async () => {
     let child: Session | undefined;
-    const { session: s, emulator: em, dataDir } = await open([
+    const {
+      session: s,
+      emulator: em,
+      dataDir,
+    } = await open([
       {
         promptIncludes: "delegate",
         reply: {
