@@ -1,7 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { BedrockError } from "../http/types.js";
-import { CACHING_UNSUPPORTED } from "./caching.js";
-import { RuntimeEngine } from "./runtime.js";
 import {
   anthropicBody,
   chunkEvent,
@@ -13,7 +10,10 @@ import {
   SONNET,
   targetFor,
   testWorld,
-} from "./test-support.js";
+} from "../../test/support/emulator-runtime.js";
+import { BedrockError } from "../http/types.js";
+import { CACHING_UNSUPPORTED } from "./caching.js";
+import { RuntimeEngine } from "./runtime.js";
 
 // 5120 chars → 1280 tokens: past Sonnet 4.5's 1,024-token minimum cacheable prefix.
 const SYSTEM = "You are a careful coding agent. ".repeat(160);

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { WorldInput } from "../world/schema.js";
-import { RuntimeEngine } from "./runtime.js";
 import {
   decodeFrames,
   FakeWriter,
@@ -11,7 +9,9 @@ import {
   SONNET,
   targetFor,
   testWorld,
-} from "./test-support.js";
+} from "../../test/support/emulator-runtime.js";
+import type { WorldInput } from "../world/schema.js";
+import { RuntimeEngine } from "./runtime.js";
 
 const converseBody = {
   messages: [{ role: "user", content: [{ text: "What is the weather in Paris?" }] }],

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { RuntimeEngine } from "./runtime.js";
 import {
   anthropicBody,
   FakeWriter,
@@ -8,7 +7,8 @@ import {
   SONNET,
   targetFor,
   testWorld,
-} from "./test-support.js";
+} from "../../test/support/emulator-runtime.js";
+import { RuntimeEngine } from "./runtime.js";
 
 const world = testWorld();
 

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { WorldInput } from "../world/schema.js";
-import { RuntimeEngine } from "./runtime.js";
 import {
   anthropicBody,
   chunkEvent,
@@ -13,7 +11,9 @@ import {
   SONNET,
   targetFor,
   testWorld,
-} from "./test-support.js";
+} from "../../test/support/emulator-runtime.js";
+import type { WorldInput } from "../world/schema.js";
+import { RuntimeEngine } from "./runtime.js";
 
 async function stream(overrides: Partial<WorldInput> = {}, body = anthropicBody(), res = new FakeWriter()) {
   const world = testWorld(overrides);

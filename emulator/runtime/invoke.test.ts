@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { BedrockError } from "../http/types.js";
-import { RuntimeEngine } from "./runtime.js";
 import {
   anthropicBody,
   FakeWriter,
@@ -10,7 +8,9 @@ import {
   SONNET,
   targetFor,
   testWorld,
-} from "./test-support.js";
+} from "../../test/support/emulator-runtime.js";
+import { BedrockError } from "../http/types.js";
+import { RuntimeEngine } from "./runtime.js";
 
 async function invoke(body: unknown, modelId = SONNET, world = testWorld()) {
   const engine = new RuntimeEngine(world);

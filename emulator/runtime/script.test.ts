@@ -1,7 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { InvocationTarget } from "../http/types.js";
-import type { WorldInput } from "../world/schema.js";
-import { RuntimeEngine } from "./runtime.js";
 import {
   anthropicBody,
   FakeWriter,
@@ -10,7 +7,10 @@ import {
   SONNET,
   targetFor,
   testWorld,
-} from "./test-support.js";
+} from "../../test/support/emulator-runtime.js";
+import type { InvocationTarget } from "../http/types.js";
+import type { WorldInput } from "../world/schema.js";
+import { RuntimeEngine } from "./runtime.js";
 
 function text(rule: string) {
   return { reply: { content: [{ type: "text" as const, text: rule }] } };

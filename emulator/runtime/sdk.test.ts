@@ -14,11 +14,11 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeContext, SONNET, targetFor, testWorld } from "../../test/support/emulator-runtime.js";
 import { renderRestJsonError } from "../http/errors.js";
 import { BedrockError, type ResponseWriter, type RuntimeOperation } from "../http/types.js";
 import type { World } from "../world/schema.js";
 import { RuntimeEngine } from "./runtime.js";
-import { fakeContext, SONNET, targetFor, testWorld } from "./test-support.js";
 
 /**
  * The engine behind a bare-bones server (no auth, no routing beyond the runtime paths) so the real clients

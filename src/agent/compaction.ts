@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, ModelProvider } from "../providers/types.js";
+import type { ContentBlock, Message, ModelProvider } from "../model/types.js";
 
 /** Compact when the conversation uses this share of the context window, leaving room for the answer. */
 const COMPACT_AT = 0.8;
@@ -75,7 +75,10 @@ function renderTranscript(messages: Message[]): string {
       else if (b.type === "tool_use")
         lines.push(`${m.role} called ${b.name}(${JSON.stringify(b.input).slice(0, 500)})`);
       else if (b.type === "tool_result") {
-        const text = typeof b.content === "string" ? b.content : b.content.map((c) => c.text).join("");
+        const text =
+          typeof b.content === "string"
+            ? b.content
+            : b.content.map((c) => (c.type === "text" ? c.text : "[image]")).join("");
         lines.push(`tool result${b.is_error ? " (error)" : ""}: ${text.slice(0, 1000)}`);
       }
     }

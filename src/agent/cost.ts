@@ -1,5 +1,4 @@
-import type { ModelPrice } from "../bedrock/catalog.js";
-import type { Usage } from "../providers/types.js";
+import type { ModelPrice, Usage } from "../model/types.js";
 
 /** Cost in USD of one usage record at a model's per-million-token prices (cache reads and writes priced apart). */
 export function costOf(usage: Usage, price: ModelPrice | undefined): number {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AssistantMessage, ModelProvider, ProviderEvent, TurnRequest } from "../providers/types.js";
+import { z } from "zod";
+import { testPipeline } from "../../test/support/pipeline.js";
+import type { AssistantMessage, ModelProvider, ProviderEvent, TurnRequest } from "../model/types.js";
+import type { Tool, ToolResult } from "../tools/types.js";
 import { Agent } from "./loop.js";
 
 /** A provider double at the agent's seam: answers every turn with one text message and records side calls. */
@@ -56,12 +59,15 @@ function toolCallingProvider(calls: { id: string; name: string }[]): ModelProvid
   };
 }
 
-const fakeTool = (name: string, readOnly: boolean) => ({
+/** A real tool (zod schema, run function) whose run is the test's to observe. */
+const fakeTool = (name: string, readOnly: boolean, run: (name: string) => Promise<ToolResult>): Tool => ({
   name,
+  description: `${name} for the test`,
   readOnly,
-  inputSchema: { safeParse: () => ({ success: true }) },
+  inputSchema: z.object({}),
   permissionTarget: () => ({ kind: "none" }),
   summarize: () => name,
+  run: () => run(name),
 });
 
 describe("Agent", () => {
@@ -69,6 +75,15 @@ describe("Agent", () => {
     const log: string[] = [];
     const running = new Set<string>();
     let maxParallel = 0;
+    const runTool = async (name: string) => {
+      running.add(name);
+      maxParallel = Math.max(maxParallel, running.size);
+      log.push(`start ${name}`);
+      await new Promise((r) => setTimeout(r, 20));
+      log.push(`end ${name}`);
+      running.delete(name);
+      return { content: `${name} ok` };
+    };
     const agent = new Agent({
       provider: toolCallingProvider([
         { id: "a", name: "Read" },
@@ -76,19 +91,11 @@ describe("Agent", () => {
         { id: "c", name: "Write" },
         { id: "d", name: "Read" },
       ]),
-      tools: [fakeTool("Read", true), fakeTool("Grep", true), fakeTool("Write", false)],
-      definitions: [],
-      runTool: async (name) => {
-        running.add(name);
-        maxParallel = Math.max(maxParallel, running.size);
-        log.push(`start ${name}`);
-        await new Promise((r) => setTimeout(r, 20));
-        log.push(`end ${name}`);
-        running.delete(name);
-        return { content: `${name} ok` };
-      },
-      decide: () => ({ behavior: "allow", reason: "" }),
-      ask: async () => ({ behavior: "deny", reason: "" }),
+      tools: testPipeline([
+        fakeTool("Read", true, runTool),
+        fakeTool("Grep", true, runTool),
+        fakeTool("Write", false, runTool),
+      ]),
       system: "s",
       maxTurns: 5,
       contextWindow: 200_000,
@@ -114,11 +121,7 @@ describe("Agent", () => {
     const { provider, calls } = recordingProvider();
     const agent = new Agent({
       provider,
-      tools: [],
-      definitions: [],
-      runTool: async () => ({ content: "" }),
-      decide: () => ({ behavior: "allow", reason: "" }),
-      ask: async () => ({ behavior: "deny", reason: "" }),
+      tools: testPipeline([]),
       system: "s",
       maxTurns: 5,
       contextWindow: 200_000,

@@ -1,67 +1,44 @@
-import type { ModelPrice } from "../bedrock/catalog.js";
-import { QuarryError } from "../bedrock/errors.js";
+import { QuarryError } from "../model/errors.js";
 import type {
   AssistantMessage,
   ContentBlock,
   Message,
+  ModelPrice,
   ModelProvider,
   ToolDefinition,
   ToolResultBlock,
   ToolUseBlock,
   Usage,
-} from "../providers/types.js";
+} from "../model/types.js";
 import { compactConversation, shouldCompact } from "./compaction.js";
 import { costOf } from "./cost.js";
 import { type AgentEvent, addUsage, type DoneReason, ZERO_USAGE } from "./events.js";
 
-/** What the loop needs from a tool; structurally the same as src/tools' Tool. */
-export interface AgentTool {
-  name: string;
-  readOnly: boolean;
-  inputSchema: { safeParse(input: unknown): { success: boolean; data?: unknown } };
-  permissionTarget(input: never): unknown;
-  summarize(input: never): string;
-}
-
-export interface PermissionDecision {
-  behavior: "allow" | "deny" | "ask";
-  reason: string;
-}
-
-/** One tool call awaiting a decision, as shown to whoever is asked. */
-export interface PermissionQuestion {
-  id: string;
-  tool: string;
-  summary: string;
-  input: unknown;
-  reason: string;
-}
-
-export interface ToolRunResult {
-  content: string;
-  isError?: boolean;
-  display?: unknown;
+/**
+ * The tool pipeline as the loop sees it (src/runtime/tool-pipeline.ts implements it): `prepare` runs the
+ * ordered part of a call (validate, hooks, permissions, asking), `execute` runs it and never throws.
+ */
+export interface ToolCalls<Prepared = unknown> {
+  definitions(): ToolDefinition[];
+  isReadOnly(name: string): boolean;
+  prepare(call: ToolUseBlock): AsyncGenerator<AgentEvent, Prepared>;
+  execute(
+    prepared: Prepared,
+    signal: AbortSignal,
+    onProgress: (event: AgentEvent) => void,
+  ): Promise<{ event: AgentEvent; block: ToolResultBlock }>;
 }
 
 export interface AgentOptions {
   provider: ModelProvider;
-  tools: AgentTool[];
-  definitions: ToolDefinition[];
-  /** Parses and runs one call; invalid input or unknown tools come back as isError results, never throws. */
-  runTool(name: string, input: unknown, signal: AbortSignal): Promise<ToolRunResult>;
-  decide(tool: AgentTool, input: unknown): PermissionDecision;
-  /** Interactive sessions ask the user; print mode resolves "ask" to a denial the model is told about. */
-  ask(
-    question: PermissionQuestion,
-    decision: PermissionDecision,
-  ): Promise<{ behavior: "allow" | "deny"; reason: string }>;
+  /** Every tool call goes through this pipeline; its registry may change between turns. */
+  // biome-ignore lint/suspicious/noExplicitAny: the pipeline's prepared-call type is its own business.
+  tools: ToolCalls<any>;
   system: string;
   maxTurns: number;
   contextWindow: number;
   modelName: string;
   price?: ModelPrice;
-  /** Called for every conversation message and notable event, in order; a transcript store writes them. */
-  record?(event: Record<string, unknown>): void;
   history?: Message[];
   signal?: AbortSignal;
   /** Ask the side model for a session title after the first turn. */
@@ -98,8 +75,8 @@ export class Agent {
     signal: AbortSignal = this.o.signal ?? new AbortController().signal,
   ): AsyncGenerator<AgentEvent> {
     const started = Date.now();
-    this.record({ type: "user", prompt });
-    this.push({ role: "user", content: prompt });
+    yield { type: "user", prompt };
+    yield this.push({ role: "user", content: prompt });
     let turns = 0;
     let reason: DoneReason = "end_turn";
     let result = "";
@@ -123,7 +100,7 @@ export class Agent {
           reason = "aborted";
           break;
         }
-        this.push({ role: "assistant", content: message.content });
+        yield this.push({ role: "assistant", content: message.content });
         const u = message.usage;
         this.countedTokens =
           u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens + u.outputTokens;
@@ -142,7 +119,7 @@ export class Agent {
         yield* this.drainNotices();
         if (calls.length === 0 || message.stopReason !== "tool_use") break;
         const results = yield* this.runTools(calls, signal);
-        this.push({ role: "user", content: results });
+        yield this.push({ role: "user", content: results });
         if (signal.aborted) {
           reason = "aborted";
           break;
@@ -155,7 +132,6 @@ export class Agent {
         reason = "error";
         const q = err instanceof QuarryError ? err : undefined;
         const message = q ? q.explanation : err instanceof Error ? err.message : String(err);
-        this.record({ type: "error", kind: q?.kind ?? "internal", message, fix: q?.fix });
         yield { type: "error", kind: q?.kind ?? "internal", message, fix: q?.fix };
       }
     }
@@ -168,24 +144,19 @@ export class Agent {
       costUsd: this.cost,
       durationMs: Date.now() - started,
     };
-    this.record({ type: "done", reason, turns, usage: this.usage, costUsd: this.cost });
     yield done;
   }
 
   private *drainNotices(): Generator<AgentEvent> {
     for (const message of this.o.notices?.drain() ?? []) {
-      this.record({ type: "warning", message });
       yield { type: "warning", message };
     }
   }
 
-  private push(message: Message): void {
+  /** Adds a message to the conversation; the event is what the transcript stores and resume replays. */
+  private push(message: Message): AgentEvent {
     this.messages.push(message);
-    this.record({ type: "message", message });
-  }
-
-  private record(event: Record<string, unknown>): void {
-    this.o.record?.(event);
+    return { type: "message", message };
   }
 
   /** Streams one model turn; returns undefined when aborted. Retries restart the visible text (a retry event). */
@@ -194,7 +165,7 @@ export class Agent {
       {
         system: this.o.system,
         messages: this.messages,
-        tools: this.o.definitions,
+        tools: this.o.tools.definitions(),
         signal,
         thinkingBudget: this.o.thinking?.budget,
         thinkingMode: this.o.thinking?.mode,
@@ -211,11 +182,15 @@ export class Agent {
           yield { type: "thinking_delta", text: e.thinking };
           break;
         case "retry":
-          this.record({ type: "retry", attempt: e.attempt, kind: e.error.kind });
-          yield { type: "retry", attempt: e.attempt, delayMs: e.delayMs, message: e.error.explanation };
+          yield {
+            type: "retry",
+            attempt: e.attempt,
+            delayMs: e.delayMs,
+            message: e.error.explanation,
+            kind: e.error.kind,
+          };
           break;
         case "notice":
-          this.record({ type: "warning", message: e.message });
           yield { type: "warning", message: e.message };
           break;
         case "message_stop":
@@ -229,93 +204,52 @@ export class Agent {
   }
 
   /**
-   * Runs tool calls: consecutive read-only calls run in parallel, anything that writes or executes runs alone,
-   * in the model's order. Results keep the call order, as the API requires.
+   * Runs tool calls through the pipeline: consecutive read-only calls run in parallel, anything that writes
+   * or executes runs alone, in the model's order. Decisions are taken in call order; results keep the call
+   * order, as the API requires; progress is passed on as it comes.
    */
   private async *runTools(
     calls: ToolUseBlock[],
     signal: AbortSignal,
   ): AsyncGenerator<AgentEvent, ToolResultBlock[]> {
+    const pipeline = this.o.tools;
     const results: ToolResultBlock[] = [];
     let i = 0;
     while (i < calls.length) {
       const batch = [calls[i]!];
-      if (this.toolFor(calls[i]!.name)?.readOnly) {
-        while (i + batch.length < calls.length && this.toolFor(calls[i + batch.length]!.name)?.readOnly) {
+      if (pipeline.isReadOnly(calls[i]!.name)) {
+        while (i + batch.length < calls.length && pipeline.isReadOnly(calls[i + batch.length]!.name)) {
           batch.push(calls[i + batch.length]!);
         }
       }
       i += batch.length;
-      const approved: { call: ToolUseBlock; ok: boolean; reason: string }[] = [];
-      for (const call of batch) {
-        const tool = this.toolFor(call.name);
-        const summary = tool ? safeSummary(tool, call.input) : call.name;
-        yield { type: "tool_call", id: call.id, name: call.name, input: call.input, summary };
-        this.record({ type: "tool_call", id: call.id, name: call.name, input: call.input });
-        if (!tool || !tool.inputSchema.safeParse(call.input).success) {
-          approved.push({ call, ok: true, reason: "validation reported by the tool" });
-          continue;
-        }
-        const decision = this.o.decide(tool, call.input);
-        if (decision.behavior === "ask") {
-          yield {
-            type: "permission_request",
-            id: call.id,
-            tool: call.name,
-            summary,
-            reason: decision.reason,
-          };
-          const answer = await this.o.ask(
-            { id: call.id, tool: call.name, summary, input: call.input, reason: decision.reason },
-            decision,
-          );
-          yield {
-            type: "permission_decision",
-            id: call.id,
-            behavior: answer.behavior,
-            reason: answer.reason,
-          };
-          this.record({ type: "permission", id: call.id, behavior: answer.behavior, reason: answer.reason });
-          approved.push({ call, ok: answer.behavior === "allow", reason: answer.reason });
-        } else {
-          if (decision.behavior === "deny") {
-            yield { type: "permission_decision", id: call.id, behavior: "deny", reason: decision.reason };
-            this.record({ type: "permission", id: call.id, behavior: "deny", reason: decision.reason });
-          }
-          approved.push({ call, ok: decision.behavior === "allow", reason: decision.reason });
-        }
+      const prepared: unknown[] = [];
+      for (const call of batch) prepared.push(yield* pipeline.prepare(call));
+      const progress: AgentEvent[] = [];
+      let wake: (() => void) | undefined;
+      let settled = false;
+      const all = Promise.all(
+        prepared.map((p) =>
+          pipeline.execute(p, signal, (event) => {
+            progress.push(event);
+            wake?.();
+          }),
+        ),
+      ).finally(() => {
+        settled = true;
+        wake?.();
+      });
+      while (!settled || progress.length > 0) {
+        const next = progress.shift();
+        if (next) yield next;
+        else await new Promise<void>((resolve) => (wake = resolve));
       }
-      const outcomes = await Promise.all(
-        approved.map(async ({ call, ok, reason }) => {
-          if (signal.aborted) return { content: "Cancelled by the user before it ran.", isError: true };
-          if (!ok) return { content: `Permission denied: ${reason}`, isError: true };
-          return this.o.runTool(call.name, call.input, signal);
-        }),
-      );
-      for (const [k, { call }] of approved.entries()) {
-        const out = outcomes[k]!;
-        yield {
-          type: "tool_result",
-          id: call.id,
-          name: call.name,
-          content: out.content,
-          isError: Boolean(out.isError),
-          display: out.display,
-        };
-        this.record({ type: "tool_result", id: call.id, name: call.name, isError: Boolean(out.isError) });
-        results.push({
-          type: "tool_result",
-          tool_use_id: call.id,
-          content: out.content,
-          is_error: out.isError || undefined,
-        });
+      for (const finished of await all) {
+        yield finished.event;
+        results.push(finished.block);
       }
     }
     return results;
-  }
-
-  private toolFor(name: string): AgentTool | undefined {
-    return this.o.tools.find((t) => t.name === name);
   }
 
   /**
@@ -360,8 +294,12 @@ export class Agent {
       this.messages.splice(0, this.messages.length, ...outcome.messages);
       this.countedTokens = 0;
       this.countedMessages = 0;
-      this.record({ type: "compacted", messages: outcome.messages });
-      yield { type: "compacted", summaryTokens: outcome.summaryTokens, removedMessages: outcome.removed };
+      yield {
+        type: "compacted",
+        summaryTokens: outcome.summaryTokens,
+        removedMessages: outcome.removed,
+        messages: outcome.messages,
+      };
     } catch (err) {
       const message =
         explicit && signal.aborted
@@ -385,7 +323,6 @@ export class Agent {
       );
       const title = textOf(reply.content).trim().split("\n")[0]?.slice(0, 80) ?? "";
       if (title) {
-        this.record({ type: "title", title });
         yield { type: "title", title };
       }
     } catch (err) {
@@ -393,14 +330,6 @@ export class Agent {
       const q = err instanceof QuarryError ? err.explanation : (err as Error).message;
       yield { type: "warning", message: `No session title: ${q}` };
     }
-  }
-}
-
-function safeSummary(tool: AgentTool, input: unknown): string {
-  try {
-    return tool.summarize(input as never);
-  } catch {
-    return tool.name;
   }
 }
 

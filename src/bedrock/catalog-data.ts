@@ -9,7 +9,7 @@
 //   `priceSource: "assumed"` copy the previous model of the same tier and must be checked. Bedrock's
 //   regional (geo) profiles can cost more than `global.` for newer models; that premium is not modelled.
 
-import type { CatalogEntry } from "./catalog.js";
+import type { CatalogEntry } from "./catalog-entry.js";
 
 const SONNET_PRICE = { input: 3, output: 15, cacheWrite: 3.75, cacheRead: 0.3 };
 const OPUS_4_PRICE = { input: 15, output: 75, cacheWrite: 18.75, cacheRead: 1.5 };

@@ -3,51 +3,17 @@
 
 import { z } from "zod";
 import { ALIAS_TARGETS, CATALOG } from "./catalog-data.js";
+import type { CatalogEntry, ModelFamily, ThinkingMode } from "./catalog-entry.js";
 import type { Geo } from "./geography.js";
 
-/** A model family; also the alias names users type (`opus`, `sonnet`, `haiku`). */
-export type ModelFamily = "opus" | "sonnet" | "haiku" | "fable";
+export type { CatalogEntry, ModelFamily, ThinkingMode } from "./catalog-entry.js";
 
 /** The aliases Quarry accepts. */
 export type ModelAlias = keyof typeof ALIAS_TARGETS;
 
-/** How a model thinks: not at all, `thinking.type: "enabled"` with a budget, or `"adaptive"` (+ effort). */
-export type ThinkingMode = "none" | "enabled" | "adaptive";
+import type { ModelPrice } from "../model/types.js";
 
-/** USD per million tokens. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cacheWrite: number;
-  cacheRead: number;
-}
-
-/** One catalog row, as stored in catalog-data.ts. */
-export interface CatalogEntry {
-  id: string;
-  family: ModelFamily;
-  displayName: string;
-  /** Anthropic API names (e.g. `claude-sonnet-4-5`) so we can suggest the Bedrock ID for them. */
-  anthropicNames: readonly string[];
-  contextWindow: number;
-  /** 1M context: unavailable, behind the `context-1m-2025-08-07` beta, or the native window. */
-  context1m: "none" | "beta" | "native";
-  maxOutput: { default: number; upper: number };
-  thinking: ThinkingMode;
-  promptCaching: boolean;
-  toolUse: boolean;
-  vision: boolean;
-  converse: boolean;
-  invoke: boolean;
-  /** Geographies with a system-defined inference profile (a hint; ListInferenceProfiles wins). */
-  geos: readonly Geo[];
-  /** Whether the bare foundation-model ID may be invoked (ON_DEMAND); Claude 3.7+ are profile-only. */
-  onDemand: boolean;
-  lifecycle: "active" | "legacy";
-  price: ModelPrice;
-  /** `list` = Anthropic's published price; `assumed` = copied from the tier, check before trusting. */
-  priceSource: "list" | "assumed";
-}
+export type { ModelPrice } from "../model/types.js";
 
 /** What the rest of Quarry needs to know about a model; the result of {@link lookupModel}. */
 export interface ModelCapabilities {

@@ -4,6 +4,7 @@
 // eu-west-1, an ARN from another region) are thrown as ModelResolutionError with a concrete fix; anything we
 // can't prove is sent as given, with notes, and the error translator explains Bedrock's answer.
 
+import type { ModelRole } from "../model/types.js";
 import {
   aliasTarget,
   applyOverrides,
@@ -33,8 +34,7 @@ import {
 } from "./model-id.js";
 import type { ProfileSummary } from "./profile-cache.js";
 
-/** Which part of Quarry asks for a model; used in messages so the user knows which setting to fix. */
-export type ModelRole = "main" | "small" | "compaction" | "title" | "subagent";
+export type { ModelRole } from "../model/types.js";
 
 /** Per-alias pins (ANTHROPIC_DEFAULT_OPUS_MODEL / _SONNET_MODEL / _HAIKU_MODEL or settings). */
 export type ModelPins = Partial<Record<ModelAlias, string>>;

@@ -2,7 +2,9 @@ import { homedir } from "node:os";
 import { render } from "ink";
 import { createElement } from "react";
 import { findRepoRoot } from "../agent/memory.js";
-import { QuarryError } from "../bedrock/errors.js";
+import { QuarryError } from "../model/errors.js";
+import { isUsageError } from "../runtime/errors.js";
+import { openSession, type PolicyDecision, type Session } from "../runtime/session.js";
 import { type SandboxMode, sandboxModeFrom } from "../sandbox/index.js";
 import { resolveDataDir } from "../session/locations.js";
 import { App } from "../ui/tui/App.js";
@@ -11,8 +13,8 @@ import { listProjectFiles } from "../ui/tui/complete.js";
 import { PromptHistory } from "../ui/tui/history.js";
 import type { NewItem } from "../ui/tui/state.js";
 import { ColorContext, colorAllowed } from "../ui/tui/theme.js";
-import type { PrintOptions } from "./commands/print.js";
-import { type AgentSession, isUsageError, openAgentSession, type PolicyDecision } from "./session-setup.js";
+import type { PrintOptions } from "./options.js";
+import { sessionConfigFromFlags } from "./session-flags.js";
 import { readPackageVersion } from "./version.js";
 
 /** Error kinds that mean "nothing is configured yet" rather than "something broke". */
@@ -85,7 +87,7 @@ export function explainStartFailure(err: unknown): string {
   return `quarry: could not start: ${err instanceof Error ? err.message : String(err)}\n  Check your setup with: quarry doctor\n`;
 }
 
-/** The TUI's view of a session, over openAgentSession; /clear, /model and /resume reopen it. */
+/** The TUI's view of a session, over the runtime's openSession; /clear, /model and /resume reopen it. */
 async function createBackend(
   options: PrintOptions,
   cwd: string,
@@ -95,7 +97,7 @@ async function createBackend(
   const permissions = new PermissionBroker();
   // One controller per turn: an aborted signal cannot be reused, so a cancelled turn gets a fresh one next.
   let turn = new AbortController();
-  let current: AgentSession;
+  let current: Session;
 
   const ask = async (
     question: { tool: string; summary: string; input: unknown },
@@ -122,15 +124,8 @@ async function createBackend(
     };
   };
 
-  const open = (o: PrintOptions) =>
-    openAgentSession({
-      options: o,
-      interactive: true,
-      signal: turn.signal,
-      cwd,
-      env,
-      ask,
-    });
+  // No session-wide signal: each turn brings its own, so a cancelled turn leaves the session usable.
+  const open = (o: PrintOptions) => openSession(sessionConfigFromFlags(o, { cwd, env }), { ask });
 
   let currentOptions = options;
   // A mode chosen with /sandbox outlives /clear, /model and /resume, which open a new session.
@@ -171,11 +166,11 @@ async function createBackend(
     permissions,
     run(prompt) {
       if (turn.signal.aborted) turn = new AbortController();
-      return current.agent.run(prompt, turn.signal);
+      return current.run(prompt, turn.signal);
     },
     compact() {
       if (turn.signal.aborted) turn = new AbortController();
-      return current.agent.compact(turn.signal);
+      return current.compact(turn.signal);
     },
     cancel: () => turn.abort(),
     clear: () => reopen({ ...currentOptions, resume: undefined, continue: undefined }),

@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
-import type { AgentEvent } from "../agent/events.js";
-import { QuarryError } from "../bedrock/errors.js";
+import { QuarryError } from "../model/errors.js";
+import type { EventOf } from "../protocol/events.js";
+import { isUsageError } from "../runtime/errors.js";
+import { openSession } from "../runtime/session.js";
 import { createSessionSecrets } from "../secrets/index.js";
 import { type OutputFormat, PrintRenderer } from "../ui/print.js";
-import type { PrintOptions } from "./commands/print.js";
-import { isUsageError, openAgentSession } from "./session-setup.js";
+import type { PrintOptions } from "./options.js";
+import { sessionConfigFromFlags } from "./session-flags.js";
 
-const FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
+const FORMATS: OutputFormat[] = ["text", "json", "stream-json", "quarry-events"];
 
 /**
  * `quarry -p`: answers one prompt non-interactively. Exit codes: 0 success, 1 an error during the run,
@@ -38,18 +40,13 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
   const renderer = new PrintRenderer(format, { stdout: process.stdout, stderr: process.stderr }, secrets);
   try {
     if (simulation) stderr.write(`quarry: ${simulation.banner}\n`);
-    const session = await openAgentSession({
-      secrets,
-      options: simulation ? { ...options, model: undefined, region: undefined } : options,
-      interactive: false,
-      signal: controller.signal,
-      cwd: process.cwd(),
-      env: simulation?.env,
-    });
-    for (const w of session.warnings) renderer.handle({ type: "warning", message: w });
-    renderer.handle(session.startEvent);
-    let done: Extract<AgentEvent, { type: "done" }> | undefined;
-    for await (const event of session.agent.run(prompt)) {
+    const flags = simulation ? { ...options, model: undefined, region: undefined } : options;
+    const config = sessionConfigFromFlags(flags, { cwd: process.cwd(), env: simulation?.env });
+    const session = await openSession(config, { signal: controller.signal, secrets });
+    renderer.handle(session.start());
+    for (const w of session.warnings) renderer.handle(session.publish({ type: "warning", message: w }));
+    let done: EventOf<"done"> | undefined;
+    for await (const event of session.run(prompt)) {
       renderer.handle(event);
       if (event.type === "done") done = event;
     }

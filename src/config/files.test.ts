@@ -1,12 +1,12 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeWorld, type TestWorld } from "../../test/support/config-world.js";
 import { catalogOverrideValues } from "./catalog-overrides.js";
 import { describeSetting, describeSettings } from "./describe.js";
 import type { ConfigError } from "./errors.js";
 import type { LoadSettingsOptions } from "./load.js";
 import { redact, Secret } from "./secret.js";
 import type { Settings } from "./settings.js";
-import { makeWorld, type TestWorld } from "./test-world.js";
 
 let world: TestWorld;
 beforeEach(() => {

@@ -1,12 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeWorld, type TestWorld } from "../../test/support/config-world.js";
 import type { ConfigError } from "./errors.js";
 import type { LoadSettingsOptions } from "./load.js";
 import { Secret } from "./secret.js";
 import type { Settings } from "./settings.js";
 import { describeSource } from "./sources.js";
-import { makeWorld, type TestWorld } from "./test-world.js";
 
 let world: TestWorld;
 beforeEach(() => {

@@ -1,20 +1,11 @@
 import { formatValue } from "./describe.js";
 import { emptyLayer, type Layer } from "./layer.js";
 import type { ScalarKey } from "./schema.js";
+import type { IgnoredSetting } from "./settings.js";
 import type { Sourced } from "./sources.js";
 import { type GatedKey, trustClass } from "./trust-classes.js";
 
-/** One project setting left out because its folder is not trusted, with what it would have done. */
-export interface IgnoredSetting {
-  /** The settings file, as messages show it (`~/…`). */
-  readonly file: string;
-  /** The key as written in the file: `bedrockBaseUrl`, `permissions.allow`, `modelPins.opus`. */
-  readonly key: string;
-  /** The value as it may be shown (secrets redacted, proxy passwords masked). */
-  readonly shown: string;
-  /** Why it needs trust: "sends Bedrock traffic … to another endpoint". */
-  readonly effect: string;
-}
+export type { IgnoredSetting } from "./settings.js";
 
 /** A project file's layer cut down to what an untrusted folder may say, and what was cut. */
 export interface GatedLayer {

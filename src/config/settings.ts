@@ -1,8 +1,19 @@
 import type { ProjectTrust } from "../trust/decide.js";
-import type { IgnoredSetting } from "./project-gate.js";
 import type { ModelTier, SettingValues } from "./schema.js";
 import type { Sourced } from "./sources.js";
 import type { CapabilityOverrideSources, PermissionRules } from "./structured.js";
+
+/** One project setting left out because its folder is not trusted, with what it would have done. */
+export interface IgnoredSetting {
+  /** The settings file, as messages show it (`~/…`). */
+  readonly file: string;
+  /** The key as written in the file: `bedrockBaseUrl`, `permissions.allow`, `modelPins.opus`. */
+  readonly key: string;
+  /** The value as it may be shown (secrets redacted, proxy passwords masked). */
+  readonly shown: string;
+  /** Why it needs trust: "sends Bedrock traffic … to another endpoint". */
+  readonly effect: string;
+}
 
 // Booleans always have a value (false by default, with source "default"); everything else may be unset.
 type Resolved<T> = [T] extends [boolean] ? Sourced<boolean> : Sourced<T> | undefined;

@@ -1,6 +1,7 @@
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeWorld, type TestWorld } from "../../test/support/config-world.js";
 import { capabilityOverrideSchema } from "../bedrock/catalog.js";
 import { TrustStore } from "../trust/store.js";
 import { endpointUrls } from "./endpoints.js";
@@ -9,7 +10,6 @@ import type { LoadSettingsOptions } from "./load.js";
 import { MODEL_TIERS, SCALAR_KEYS } from "./schema.js";
 import type { Settings } from "./settings.js";
 import { PERMISSION_LISTS } from "./structured.js";
-import { makeWorld, type TestWorld } from "./test-world.js";
 import { TRUST_CLASSES } from "./trust-classes.js";
 
 let world: TestWorld;

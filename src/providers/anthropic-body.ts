@@ -1,4 +1,4 @@
-import type { ContentBlock, Message, TurnRequest } from "./types.js";
+import type { ContentBlock, Message, TurnRequest } from "../model/types.js";
 
 /** The body version Bedrock's classic Anthropic integration expects (WIRE.md §5.1). */
 export const BEDROCK_ANTHROPIC_VERSION = "bedrock-2023-05-31";

@@ -1,12 +1,13 @@
 import type { BedrockConnection } from "../bedrock/connection.js";
 import { QuarryError } from "../bedrock/errors.js";
 import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
-import { BedrockInvokeProvider, type ModelRoute } from "./bedrock-invoke.js";
-import type { RetryPolicy } from "./retry.js";
+import type { RetryPolicy } from "../model/retry.js";
+import { ModelRouter } from "../model/router.js";
+import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
 
 /** The provider a session uses, with what each role resolved to and anything the user should be told. */
 export interface BedrockSession {
-  provider: BedrockInvokeProvider;
+  provider: ModelRouter<ModelRoute>;
   main: ResolvedModel;
   /** Undefined when the side model could not be resolved and side tasks use the main model. */
   side: ResolvedModel | undefined;
@@ -53,11 +54,11 @@ export async function createBedrockSession(
       `Side-task model ${err.model ?? ""} cannot be used in ${err.region ?? connection.region.region}: ${err.explanation} Side tasks will use the main model ${main.sendId}. Fix: ${err.fix}`,
     );
   }
-  const provider = new BedrockInvokeProvider({
+  const provider = new ModelRouter({
+    client: new BedrockInvokeClient(connection.credentials),
     main: await routeFor(connection, "main", main),
     side: side ? await routeFor(connection, "small", side) : undefined,
     caching: !connection.settings.disablePromptCaching.value,
-    credentials: connection.credentials,
     retry: options.retry,
     onNotice: options.onNotice,
   });

@@ -1,4 +1,4 @@
-import type { AssistantMessage, ContentBlock, ProviderEvent, Usage } from "./types.js";
+import type { AssistantMessage, ContentBlock, ProviderEvent, Usage } from "../model/types.js";
 
 /** One Anthropic Messages stream event as Bedrock carries it in a `chunk` frame (WIRE.md §5.3). */
 // biome-ignore lint/suspicious/noExplicitAny: events are untrusted JSON from the wire; fields are checked as used.

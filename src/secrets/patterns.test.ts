@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SECRETS } from "../session/test-secrets.js";
+import { SECRETS } from "../../test/support/session-secrets.js";
 import { REDACTED } from "./patterns.js";
 import { SecretRegistry } from "./registry.js";
 

@@ -5,7 +5,7 @@ import type {
   ModelProvider,
   ProviderEvent,
   TurnRequest,
-} from "../providers/types.js";
+} from "../model/types.js";
 import type { SecretRegistry } from "./registry.js";
 import { StreamScrubber } from "./stream.js";
 
@@ -144,7 +144,9 @@ class MessageScrubber {
           content:
             typeof block.content === "string"
               ? this.secrets.scrub(block.content, "values")
-              : block.content.map((part) => ({ ...part, text: this.secrets.scrub(part.text, "values") })),
+              : block.content.map((part) =>
+                  part.type === "text" ? { ...part, text: this.secrets.scrub(part.text, "values") } : part,
+                ),
         };
       default:
         return block;

@@ -10,10 +10,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SECRETS } from "../../test/support/session-secrets.js";
 import { projectKey, resolveDataDir } from "./locations.js";
 import { readTranscript } from "./reader.js";
 import { SessionNotFoundError, SessionStore } from "./store.js";
-import { SECRETS } from "./test-secrets.js";
 import { SessionWriter } from "./writer.js";
 
 let base: string;

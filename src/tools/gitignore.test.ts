@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWorkspace, type Workspace } from "../../test/support/tool-workspace.js";
 import { GitIgnoreRules, parseGitignore } from "./gitignore.js";
-import { createWorkspace, type Workspace } from "./test-workspace.js";
 
 let ws: Workspace;
 beforeEach(() => {

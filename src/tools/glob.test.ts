@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createWorkspace, type Workspace } from "./test-workspace.js";
+import { createWorkspace, type Workspace } from "../../test/support/tool-workspace.js";
 
 let ws: Workspace;
 beforeEach(() => {

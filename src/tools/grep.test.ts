@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorkspace, type Workspace } from "../../test/support/tool-workspace.js";
 import { ripgrepAvailable } from "./grep-rg.js";
-import { createWorkspace, type Workspace } from "./test-workspace.js";
 
 let js: Workspace;
 let rg: Workspace;

@@ -1,7 +1,7 @@
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createWorkspace, type Workspace } from "./test-workspace.js";
+import { createWorkspace, type Workspace } from "../../test/support/tool-workspace.js";
 
 let ws: Workspace;
 beforeEach(() => {

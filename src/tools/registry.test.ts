@@ -2,8 +2,8 @@ import { mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWorkspace, type Workspace } from "../../test/support/tool-workspace.js";
 import { createToolRegistry, toolDefinitions } from "./registry.js";
-import { createWorkspace, type Workspace } from "./test-workspace.js";
 import type { Tool } from "./types.js";
 
 let ws: Workspace;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { ToolDefinition } from "../model/types.js";
 import { createBashTool } from "./bash.js";
 import { createEditTool } from "./edit.js";
 import { createGlobTool } from "./glob.js";
@@ -8,6 +8,7 @@ import { createLsTool } from "./ls.js";
 import { createMultiEditTool } from "./multi-edit.js";
 import { createReadTool } from "./read.js";
 import { createTodoWriteTool } from "./todo-write.js";
+import { toolDefinition } from "./tool-registry.js";
 import type { Tool, ToolContext, ToolResult } from "./types.js";
 import { createWriteTool } from "./write.js";
 
@@ -36,17 +37,8 @@ export function createToolRegistry(options: ToolRegistryOptions = {}): Tool[] {
 }
 
 /** The Anthropic API's tool definitions: name, description and JSON Schema of the input. */
-export function toolDefinitions(
-  tools: readonly Tool[],
-): { name: string; description: string; input_schema: Record<string, unknown> }[] {
-  return tools.map((tool) => {
-    // io: "input" so optional fields with defaults are not listed as required.
-    const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.inputSchema, { io: "input" }) as Record<
-      string,
-      unknown
-    >;
-    return { name: tool.name, description: tool.description, input_schema: schema };
-  });
+export function toolDefinitions(tools: readonly Tool[]): ToolDefinition[] {
+  return tools.map(toolDefinition);
 }
 
 /**

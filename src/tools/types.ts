@@ -1,4 +1,7 @@
 import type { z } from "zod";
+import type { ImageBlock } from "../model/types.js";
+import type { PermissionTarget } from "../permissions/types.js";
+import type { AgentEvent } from "../protocol/events.js";
 import type { CommandSandbox } from "../sandbox/types.js";
 import type { FileStateTracker } from "./file-state.js";
 import type { PersistentShell } from "./persistent-shell.js";
@@ -23,6 +26,12 @@ export interface ToolContext {
   readable?: (absolutePath: string) => boolean;
   /** The OS sandbox Bash runs commands in when it is active (src/sandbox); absent = never sandboxed. */
   sandbox?: CommandSandbox;
+  /** Reports progress while the tool runs (shown by UIs as tool_progress events; never sent to the model). */
+  progress?: (message: string) => void;
+  /** The tool call being run (set by the tool pipeline); a nested agent names it as its parent. */
+  callId?: string;
+  /** Passes a nested agent's (already stamped) events on to the session's stream. */
+  emit?: (event: AgentEvent) => void;
 }
 
 /** Structured extras for UIs; the model only sees `content`. */
@@ -53,16 +62,14 @@ export type ToolDisplay =
 export interface ToolResult {
   content: string;
   isError?: boolean;
+  /** Images sent to the model after the text (screenshots, rendered pages, an MCP tool's image content). */
+  images?: ImageBlock[];
   /** For UIs: diff for Edit/Write, exit code for Bash. */
   display?: ToolDisplay;
 }
 
-/** What permissions are checked against. Paths are absolute, with symlinks resolved where they exist. */
-export interface ToolPermissionTarget {
-  kind: "read" | "edit" | "bash" | "none";
-  paths?: string[];
-  command?: string;
-}
+/** What permissions are checked against: the permission layer's target, declared once. */
+export type ToolPermissionTarget = PermissionTarget;
 
 /** One tool the model can call. */
 export interface Tool<I = unknown> {
@@ -70,6 +77,11 @@ export interface Tool<I = unknown> {
   /** Written for the model: concise, precise. */
   description: string;
   inputSchema: z.ZodType<I>;
+  /**
+   * The JSON Schema the model sees. Built-in tools leave it out (it is derived from `inputSchema`); external
+   * tools (MCP) give theirs so it reaches the model unchanged.
+   */
+  inputJsonSchema?: Record<string, unknown>;
   /** Read-only tools may run in parallel. */
   readOnly: boolean;
   /** What permissions are checked against: the file path(s) it reads/writes, or the bash command. */

@@ -10,8 +10,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWorkspace, type Workspace } from "../../test/support/tool-workspace.js";
 import { atomicWriteFile } from "./atomic-write.js";
-import { createWorkspace, type Workspace } from "./test-workspace.js";
 
 let ws: Workspace;
 beforeEach(() => {

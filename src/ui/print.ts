@@ -1,7 +1,11 @@
 import type { AgentEvent } from "../agent/events.js";
 import { SecretRegistry } from "../secrets/registry.js";
 
-export type OutputFormat = "text" | "json" | "stream-json";
+/**
+ * `quarry-events` is Quarry's own protocol (src/protocol), one stamped event per line. `stream-json` prints
+ * the same until it becomes Claude Code's message schema (docs/architecture.md#protocol).
+ */
+export type OutputFormat = "text" | "json" | "stream-json" | "quarry-events";
 
 export interface PrintSink {
   stdout: { write(s: string): unknown };
@@ -37,7 +41,7 @@ export class PrintRenderer {
   /** Handles one event. */
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
-    if (this.format === "stream-json") {
+    if (this.format === "stream-json" || this.format === "quarry-events") {
       this.writeJson({ ...event, session_id: this.sessionId });
       return;
     }

@@ -11,8 +11,8 @@ import {
 } from "../../emulator/index.js";
 import { connectBedrock } from "../../src/bedrock/connection.js";
 import { loadSettings } from "../../src/config/index.js";
+import type { ProviderEvent, TurnRequest } from "../../src/model/types.js";
 import { createBedrockSession } from "../../src/providers/create-bedrock.js";
-import type { ProviderEvent, TurnRequest } from "../../src/providers/types.js";
 
 /** The AWS variables a test controls; anything else from the developer's shell is removed. */
 const AWS_VARS = [

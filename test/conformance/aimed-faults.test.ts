@@ -61,14 +61,12 @@ async function drain(prompt: string, timeoutMs?: number) {
 describe("faults aimed at one operation", () => {
   it("a stream-only rule fails the stream and leaves InvokeModel alone", async () => {
     const err = await caught(() =>
-      emu
-        .runtime({ maxAttempts: 1 })
-        .send(
-          new InvokeModelWithResponseStreamCommand({
-            modelId: US_SONNET45,
-            body: anthropicBody("stream-only"),
-          }),
-        ),
+      emu.runtime({ maxAttempts: 1 }).send(
+        new InvokeModelWithResponseStreamCommand({
+          modelId: US_SONNET45,
+          body: anthropicBody("stream-only"),
+        }),
+      ),
     );
     expect(err.name).toBe("ServiceUnavailableException");
     expect(statusOf(err)).toBe(503);

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/agent/events.js";
 import { ZERO_USAGE } from "../../src/agent/events.js";
 import { Agent } from "../../src/agent/loop.js";
-import type { CallOptions, Message, ModelProvider, TurnRequest } from "../../src/providers/types.js";
+import type { CallOptions, Message, ModelProvider, TurnRequest } from "../../src/model/types.js";
 import { App } from "../../src/ui/tui/App.js";
 import { PromptHistory } from "../../src/ui/tui/history.js";
 import { helpText } from "../../src/ui/tui/slash.js";
+import { testPipeline } from "../support/pipeline.js";
 import { fakeBackend, tick, waitFor } from "./fake-backend.js";
 
 /** A provider whose side calls answer with a fixed summary (or fail), recording what they were asked. */
@@ -32,20 +33,15 @@ function summaryProvider(fail?: Error) {
   return { provider, calls };
 }
 
-function agentWith(provider: ModelProvider, history: Message[], recorded: Record<string, unknown>[] = []) {
+function agentWith(provider: ModelProvider, history: Message[]) {
   return new Agent({
     provider,
-    tools: [],
-    definitions: [],
-    runTool: async () => ({ content: "" }),
-    decide: () => ({ behavior: "allow", reason: "" }),
-    ask: async () => ({ behavior: "allow", reason: "" }),
+    tools: testPipeline([]),
     system: "sys",
     maxTurns: 5,
     contextWindow: 200_000,
     modelName: "m",
     history,
-    record: (e) => recorded.push(e),
   });
 }
 
@@ -65,17 +61,18 @@ const TWO_TURNS: Message[] = [
 describe("Agent.compact (/compact)", () => {
   it("summarises the older turns with the compaction role and keeps the latest prompt verbatim", async () => {
     const { provider, calls } = summaryProvider();
-    const recorded: Record<string, unknown>[] = [];
-    const agent = agentWith(provider, TWO_TURNS, recorded);
+    const agent = agentWith(provider, TWO_TURNS);
     const events = await collect(agent.compact(new AbortController().signal));
-    expect(events).toEqual([{ type: "compacted", summaryTokens: 42, removedMessages: 2 }]);
+    // The event carries the replacement conversation: the transcript stores it and resume starts from it.
+    expect(events).toEqual([
+      { type: "compacted", summaryTokens: 42, removedMessages: 2, messages: agent.messages },
+    ]);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.options).toEqual({ role: "compaction" });
     expect(JSON.stringify(calls[0]!.request.messages)).toContain("do a");
     expect(agent.messages).toHaveLength(2);
     expect(JSON.stringify(agent.messages[0])).toContain("[Summary of the earlier conversation]");
     expect(JSON.stringify(agent.messages[0])).toContain("do b");
-    expect(recorded.map((e) => e.type)).toEqual(["compacted"]);
   });
 
   it("warns, without calling the model, when there is nothing older than the latest prompt", async () => {

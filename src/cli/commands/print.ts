@@ -1,26 +1,14 @@
 import type { Command } from "commander";
+import type { PrintOptions } from "../options.js";
 
-export interface PrintOptions {
-  print?: boolean;
-  outputFormat?: string;
-  model?: string;
-  maxTurns?: string;
-  permissionMode?: string;
-  allowedTools?: string[];
-  disallowedTools?: string[];
-  continue?: boolean;
-  resume?: string;
-  region?: string;
-  simulate?: boolean;
-  trustProject?: boolean;
-}
+export type { PrintOptions } from "../options.js";
 
 /** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
 export function addSessionOptions(program: Command): Command {
   return program
     .argument("[prompt...]", "the request (with -p; read from stdin when omitted)")
     .option("-p, --print", "run non-interactively: answer the prompt and exit (for scripts and CI)")
-    .option("--output-format <format>", "print mode output: text, json or stream-json", "text")
+    .option("--output-format <format>", "print mode output: text, json, stream-json or quarry-events", "text")
     .option(
       "--model <model>",
       "model alias (opus, sonnet, haiku), Bedrock model ID, inference profile or ARN",

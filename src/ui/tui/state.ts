@@ -1,5 +1,5 @@
 import type { AgentEvent } from "../../agent/events.js";
-import type { Usage } from "../../providers/types.js";
+import type { Usage } from "../../model/types.js";
 
 /** One block of the transcript on screen. */
 export type Item =

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { ConfigError } from "./errors.js";
-import { type LoadSettingsOptions, loadSettings } from "./load.js";
-import type { Settings } from "./settings.js";
+import { ConfigError } from "../../src/config/errors.js";
+import { type LoadSettingsOptions, loadSettings } from "../../src/config/load.js";
+import type { Settings } from "../../src/config/settings.js";
 
 /** A throwaway home and project on disk for settings tests (test helper, not shipped API). */
 export interface TestWorld {

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { createToolContext } from "./context.js";
-import { createToolRegistry, runToolCall, type ToolRegistryOptions } from "./registry.js";
-import type { ToolContext, ToolResult } from "./types.js";
+import { createToolContext } from "../../src/tools/context.js";
+import { createToolRegistry, runToolCall, type ToolRegistryOptions } from "../../src/tools/registry.js";
+import type { ToolContext, ToolResult } from "../../src/tools/types.js";
 
 /** A temp project for tool tests: real files, a real context, the real registry. Test support only. */
 export interface Workspace {

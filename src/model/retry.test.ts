@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { QuarryError } from "../bedrock/errors.js";
+import { QuarryError } from "./errors.js";
 import { backoffDelay, nextRetryDelay, type RetryPolicy } from "./retry.js";
 
 const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 5000 };

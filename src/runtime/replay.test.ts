@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Message } from "../providers/types.js";
-import { replayMessages } from "./session-setup.js";
+import type { Message } from "../model/types.js";
+import { replayMessages } from "./session.js";
 
 const msg = (message: Message) => ({ type: "message", message });
 const user = (text: string): Message => ({ role: "user", content: text });

@@ -1,4 +1,4 @@
-import type { QuarryError } from "../bedrock/errors.js";
+import type { QuarryError } from "./errors.js";
 
 /** Bounds for retrying transient Bedrock failures (throttling, 5xx, model timeouts, cut streams). */
 export interface RetryPolicy {

@@ -1,7 +1,10 @@
-import type { QuarryError } from "../bedrock/errors.js";
-import type { ModelRole } from "../bedrock/resolver.js";
+import type { QuarryError } from "./errors.js";
 
 /**
+ * The provider-neutral model boundary (docs/architecture.md): message shapes, usage, roles, prices and the
+ * provider interface the agent uses. Provider clients (src/providers/) and the router (src/model/router.ts)
+ * implement it; nothing here knows about Bedrock.
+ *
  * The provider interface the agent uses: stream a turn as typed events, a non-streaming call for side tasks,
  * and token counting. Message shapes follow the Anthropic Messages API, which Bedrock's Invoke API carries.
  */
@@ -22,10 +25,20 @@ export interface ToolUseBlock {
   input: unknown;
   cache_control?: CacheControl;
 }
+/** An image, as the Messages API takes it (a tool result may carry screenshots or rendered pages). */
+export interface ImageBlock {
+  type: "image";
+  source: {
+    type: "base64";
+    media_type: "image/png" | "image/jpeg" | "image/gif" | "image/webp";
+    data: string;
+  };
+  cache_control?: CacheControl;
+}
 export interface ToolResultBlock {
   type: "tool_result";
   tool_use_id: string;
-  content: string | TextBlock[];
+  content: string | (TextBlock | ImageBlock)[];
   is_error?: boolean;
   cache_control?: CacheControl;
 }
@@ -38,7 +51,13 @@ export interface RedactedThinkingBlock {
   type: "redacted_thinking";
   data: string;
 }
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
+export type ContentBlock =
+  | TextBlock
+  | ImageBlock
+  | ToolUseBlock
+  | ToolResultBlock
+  | ThinkingBlock
+  | RedactedThinkingBlock;
 
 export interface Message {
   role: "user" | "assistant";
@@ -51,8 +70,26 @@ export interface ToolDefinition {
   input_schema: Record<string, unknown>;
 }
 
-// The roles are the resolver's: one list of who may call a model.
-export type { ModelRole } from "../bedrock/resolver.js";
+/** Which part of Quarry asks for a model; used in messages so the user knows which setting to fix. */
+export type ModelRole = "main" | "small" | "compaction" | "title" | "subagent";
+
+/** USD per million tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+/** What the loop needs to know about the model it talks to, whatever the provider. */
+export interface ModelTraits {
+  /** The model id as sent (for usage reports). */
+  name: string;
+  contextWindow: number;
+  thinking: "none" | "enabled" | "adaptive";
+  vision: boolean;
+  price?: ModelPrice;
+}
 
 export interface TurnRequest {
   system?: string;

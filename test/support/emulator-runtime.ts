@@ -1,8 +1,13 @@
 import { getChunkedStream } from "@smithy/core/event-streams";
 import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
-import type { CallContext, EmulatorRequest, InvocationTarget, ResponseWriter } from "../http/types.js";
-import { World, type WorldInput } from "../world/schema.js";
+import type {
+  CallContext,
+  EmulatorRequest,
+  InvocationTarget,
+  ResponseWriter,
+} from "../../emulator/http/types.js";
+import { World, type WorldInput } from "../../emulator/world/schema.js";
 
 /** Fakes and decoders for the runtime's unit tests (not used by the emulator itself). */
 

@@ -1,0 +1,15 @@
+/** The top-level session flags as commander parses them (strings, unvalidated). */
+export interface PrintOptions {
+  print?: boolean;
+  outputFormat?: string;
+  model?: string;
+  maxTurns?: string;
+  permissionMode?: string;
+  allowedTools?: string[];
+  disallowedTools?: string[];
+  continue?: boolean;
+  resume?: string;
+  region?: string;
+  simulate?: boolean;
+  trustProject?: boolean;
+}

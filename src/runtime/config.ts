@@ -1,0 +1,42 @@
+import type { PermissionMode } from "../permissions/types.js";
+
+/** A permission rule and where it came from ("--allowedTools", "the SDK's allowedTools"), for messages. */
+export interface SourcedRule {
+  value: string;
+  source: string;
+}
+
+/**
+ * Everything that opens a session, as typed values: the CLI parses its flags into this, the SDK fills it from
+ * its options, tests build it directly. Settings files and env add the rest (src/config).
+ */
+export interface SessionConfig {
+  /** The folder the session works in. */
+  cwd: string;
+  /** Environment for settings, credentials and the transcript location; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Model alias, id, profile or ARN; overrides settings. */
+  model?: string;
+  /** AWS region; overrides settings. */
+  region?: string;
+  permissionMode?: PermissionMode;
+  /** Model turns per prompt before the run stops (default 50). */
+  maxTurns?: number;
+  /** Rules added to the settings' allow and deny lists. */
+  allow?: SourcedRule[];
+  deny?: SourcedRule[];
+  /** Resume this session id (or unique prefix). */
+  resume?: string;
+  /** Resume the project's most recent session. */
+  continue?: boolean;
+  /** Trust the project's own settings for this run (`--trust-project`; docs/security/trust.md). */
+  trustProject?: boolean;
+}
+
+/** The modes a SessionConfig accepts, for front ends that validate user input. */
+export const SESSION_MODES: readonly PermissionMode[] = [
+  "default",
+  "acceptEdits",
+  "plan",
+  "bypassPermissions",
+];

@@ -1,0 +1,47 @@
+import type { ToolResult } from "../tools/types.js";
+
+/** What a pre-tool hook is told (Claude Code's PreToolUse fields, docs/architecture.md#hooks). */
+export interface PreToolHookInput {
+  sessionId: string;
+  callId: string;
+  tool: string;
+  /** The input after validation. */
+  input: unknown;
+}
+
+/**
+ * A pre-tool hook's verdict. `deny` blocks the call (the model gets `reason` as an error result); `allow`
+ * skips asking the user but never overrides a deny rule; `ask` asks even where the rules would allow;
+ * `updatedInput` replaces the input (validated again).
+ */
+export interface PreToolHookOutcome {
+  decision?: "allow" | "deny" | "ask";
+  reason?: string;
+  updatedInput?: unknown;
+}
+
+/** What a post-tool hook is told: the call and its (unscrubbed) result. */
+export interface PostToolHookInput extends PreToolHookInput {
+  result: ToolResult;
+  durationMs: number;
+}
+
+/** A post-tool hook's answer: text added to what the model sees, after the tool's own output. */
+export interface PostToolHookOutcome {
+  additionalContext?: string;
+}
+
+/**
+ * Runs the user's hooks around each tool call. Called by the tool pipeline for every call from every source;
+ * the hooks issue fills this in from settings — until then sessions use NO_HOOKS.
+ */
+export interface HookRunner {
+  preToolUse(input: PreToolHookInput): Promise<PreToolHookOutcome>;
+  postToolUse(input: PostToolHookInput): Promise<PostToolHookOutcome>;
+}
+
+/** The hook runner of a session with no hooks configured. */
+export const NO_HOOKS: HookRunner = {
+  preToolUse: async () => ({}),
+  postToolUse: async () => ({}),
+};
