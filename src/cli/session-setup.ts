@@ -15,6 +15,7 @@ import {
   resolveForNonInteractive,
   splitRuleList,
 } from "../permissions/index.js";
+import { prepareShellAnalysis } from "../permissions/shell.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
 import {
@@ -110,6 +111,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
   const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
   const fromFlag = (values: string[] | undefined, source: string) =>
     (values ?? []).flatMap(splitRuleList).map((value) => ({ value, source }));
+  await prepareShellAnalysis(); // loads the bash grammar once; Bash decisions parse synchronously after it
   const policy = createPermissionPolicy({
     mode,
     allow: [...settings.permissions.allow, ...fromFlag(opts.allowedTools, "--allowedTools")],
