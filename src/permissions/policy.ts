@@ -213,7 +213,8 @@ function decideBash(command: string, allow: readonly Entry[], mode: PermissionMo
   } else if (coverage.why === "substitution") {
     reason += ": it uses command substitution ($(…) or backticks), which allow rules never match";
   } else if (coverage.why === "incomplete") {
-    reason += ": it has an unclosed quote or substitution";
+    reason +=
+      ": it could not be parsed with certainty (an unclosed quote or substitution, or a form the parser does not read, such as `<>`)";
   } else if (coverage.uncovered.length > 0 && coverage.uncovered[0] !== command) {
     const parts = coverage.uncovered.map((c) => `\`${c}\``).join(", ");
     reason += `: ${parts} ${coverage.uncovered.length === 1 ? "is" : "are"} not covered by an allow rule`;

@@ -30,6 +30,8 @@ interface Piece {
   value: string | undefined;
   glob: boolean;
   tilde: boolean;
+  /** The unquoted `{` and `}` in order: the grammar may split `{a,b}` into several nodes. */
+  braces?: string;
 }
 
 /** Resolves adjacent nodes (bash sees them as one word) into a ShellWord. */
@@ -37,15 +39,20 @@ export function resolveWord(nodes: readonly SyntaxNode[], source: string, sink: 
   let value: string | undefined = "";
   let glob = false;
   let tilde = false;
+  let braces = "";
   nodes.forEach((node, i) => {
     const piece = resolvePiece(node, sink);
     if (i === 0) tilde = piece.tilde;
     glob ||= piece.glob;
+    braces += piece.braces ?? "";
     value = value === undefined || piece.value === undefined ? undefined : value + piece.value;
   });
   const start = nodes[0]!.startIndex;
   const end = nodes[nodes.length - 1]!.endIndex;
-  return { value, raw: source.slice(start, end), start, end, glob, tilde };
+  const raw = source.slice(start, end);
+  // `{a,b}` and `{1..3}` become several words; `{}` alone (find's placeholder) stays as it is.
+  if (/\{.*\}/.test(braces) && raw !== "{}") value = undefined;
+  return { value, raw, start, end, glob, tilde };
 }
 
 /** True when the text between two nodes is only line continuations, so bash reads both as one word. */
@@ -77,6 +84,7 @@ function resolvePiece(node: SyntaxNode, sink: WordSink): Piece {
       let value: string | undefined = "";
       let glob = false;
       let tilde = false;
+      let braces = "";
       let previous: SyntaxNode | undefined;
       for (const child of node.children) {
         if (!child) continue;
@@ -88,10 +96,11 @@ function resolvePiece(node: SyntaxNode, sink: WordSink): Piece {
         const piece = child.type === "$" ? dynamic() : resolvePiece(child, sink);
         if (!previous) tilde = piece.tilde;
         glob ||= piece.glob;
+        braces += piece.braces ?? "";
         value = value === undefined || piece.value === undefined ? undefined : value + piece.value;
         previous = child;
       }
-      return { value, glob, tilde };
+      return { value, glob, tilde, braces };
     }
     case "simple_expansion":
       return dynamic();
@@ -171,8 +180,7 @@ const WORD_BREAKERS = new Set([" ", "\t", "\n", ";", "&", "|", "<", ">", "(", ")
 function unquoted(text: string, sink: WordSink): Piece {
   let value = "";
   let glob = false;
-  let braceOpen = false;
-  let brace = false;
+  let braces = "";
   let bracketOpen = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -190,13 +198,10 @@ function unquoted(text: string, sink: WordSink): Piece {
     if (c === "*" || c === "?") glob = true;
     if (c === "[") bracketOpen = true;
     if (c === "]" && bracketOpen) glob = true;
-    if (c === "{") braceOpen = true;
-    if (c === "}" && braceOpen) brace = true;
+    if (c === "{" || c === "}") braces += c;
     value += c;
   }
-  // `{a,b}` and `{1..3}` become several words; `{}` alone (find's placeholder) stays as it is.
-  if (brace && text !== "{}") return { value: undefined, glob, tilde: false };
-  return { value, glob, tilde: text.startsWith("~") };
+  return { value, glob, tilde: text.startsWith("~"), braces };
 }
 
 /** `$'…'`: decodes escapes as bash does, and checks the grammar closed the string where bash does. */
