@@ -81,13 +81,16 @@ function writtenFiles(parsed: ParsedCommandLine): string[] {
 }
 
 function allowRuleCovers(rule: BashRule, simple: SimpleCommand): boolean {
-  if (rule.match !== "exact" && simple.writesFile) return false;
+  // Only an exact rule for the whole line covers a write: the line's own text then names the file.
+  if (simple.writesFile) return false;
   const pattern = canonical(rule.pattern);
   const allStatic = simple.staticWords === simple.words.length;
   const known = [...simple.assignments, ...simple.words.slice(0, simple.staticWords)].join(" ");
   const startsWithWords = (prefix: string) => known === prefix || known.startsWith(`${prefix} `);
   switch (rule.match) {
     case "exact":
+      // `Bash(cat)` names `cat` alone, not `cat < ~/.ssh/id_rsa`.
+      if (simple.redirects.some((r) => r.effect === "read")) return false;
       return allStatic && !simple.argumentsAppended && simple.text === pattern;
     case "prefix":
       // Words known only at run time may follow the prefix (`:*` allows any arguments), never form it.
@@ -179,11 +182,17 @@ function ruleMatchesText(rule: BashRule, text: string): boolean {
 }
 
 // `Bash(ls *)` matches `ls` as well as `ls -la`, as in Claude Code; `*` elsewhere matches any characters.
+const wildcardCache = new Map<string, RegExp>();
+
 function wildcardRegExp(pattern: string): RegExp {
+  const cached = wildcardCache.get(pattern);
+  if (cached) return cached;
   const parts = pattern.split("*").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   let source = parts.join(".*");
   if (pattern.endsWith(" *")) source = `${source.slice(0, -" .*".length)}(?: .*)?`;
-  return new RegExp(`^${source}$`, "s");
+  const regex = new RegExp(`^${source}$`, "s");
+  wildcardCache.set(pattern, regex);
+  return regex;
 }
 
 const canonicalCache = new Map<string, string>();

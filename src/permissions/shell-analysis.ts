@@ -60,6 +60,20 @@ export interface ShellAnalysis {
 }
 
 const MAX_DEPTH = 5;
+// Blanks tree-sitter-bash skips (its extras are `\s`) that are ordinary characters for bash.
+const UNUSUAL_BLANKS = /[\r\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/** True when bash starts a comment at `index`: `#` at the start of a word, after a real blank or operator. */
+function startsBashComment(source: string, index: number): boolean {
+  let j = index - 1;
+  // A line continuation vanishes before bash splits words, so `x\⏎#` is the word `x#`.
+  while (j >= 1 && source[j] === "\n" && source[j - 1] === "\\") j -= 2;
+  if (j < 0) return true;
+  if (!" \t\n;&|()<>".includes(source[j]!)) return false;
+  let backslashes = 0;
+  for (let k = j - 1; k >= 0 && source[k] === "\\"; k--) backslashes++;
+  return backslashes % 2 === 0;
+}
 const HARMLESS_TARGETS = new Set(["/dev/null", "/dev/stdout", "/dev/stderr"]);
 
 /** Analyses a command line; undefined when the shell grammar is not loaded (see prepareShellAnalysis). */
@@ -83,6 +97,7 @@ function analyse(
     const reader = new Reader(source, depth);
     reader.statement(root, { inherited: [], inSubstitution, via });
     if (root.hasError) reader.complete = false;
+    reader.checkLexing(root);
     return {
       commands: reader.commands,
       substitutions: reader.substitutions,
@@ -172,6 +187,24 @@ class Reader {
     private readonly source: string,
     private readonly depth: number,
   ) {}
+
+  /**
+   * The grammar skips some characters bash does not: `\r`, `\v`, `\f` and Unicode spaces count as blanks
+   * for it, an escaped blank between two nodes is dropped, and a `#` after a line continuation starts a
+   * comment. Where bash would read the text differently the line is uncertain.
+   */
+  checkLexing(root: SyntaxNode): void {
+    if (UNUSUAL_BLANKS.test(this.source)) {
+      this.uncertainAbout(
+        "it contains a carriage return or unusual blank, which bash does not treat as a space",
+      );
+    }
+    for (const comment of root.descendantsOfType("comment")) {
+      if (comment && !startsBashComment(this.source, comment.startIndex)) {
+        this.uncertainAbout(`\`#\` in ${describe(comment)} does not start a comment for bash`);
+      }
+    }
+  }
 
   uncertainAbout(reason: string): void {
     if (!this.uncertain.includes(reason)) this.uncertain.push(reason);
@@ -406,6 +439,8 @@ class Reader {
     let last: SyntaxNode | undefined;
     for (const node of [...nodes].sort((a, b) => a.startIndex - b.startIndex)) {
       const gap = last ? this.source.slice(last.endIndex, node.startIndex) : " ";
+      // The grammar drops `\ ` between nodes; for bash it is a space inside a word.
+      if (/\\[ \t\v\f]/.test(gap)) this.uncertainAbout("an escaped blank joins parts of a word");
       if (last && joinsWords(gap)) groups[groups.length - 1]!.push(node);
       else groups.push([node]);
       last = node;
