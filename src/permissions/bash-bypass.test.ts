@@ -50,6 +50,7 @@ describe("named bypasses ask", () => {
     ["process substitution", "cat <(touch MARK)"],
     ["output process substitution", "echo x > >(sh)"],
     ["arithmetic expansion", "echo $((`touch MARK`))"],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template
     ["parameter expansion with a default", "echo ${x:-$(touch MARK)}"],
     ["function shadowing an allowed command", "echo() { touch MARK; }; echo hi"],
     ["variable as command", "$CMD MARK"],

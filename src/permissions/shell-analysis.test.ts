@@ -32,6 +32,7 @@ describe("quoting is resolved as bash resolves it", () => {
   });
 
   it("marks words known only at run time, and counts the known leading words", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template
     const c = analyse('git log $REV "$(date)" ${x} $"translated"').commands.find((x) => !x.inSubstitution);
     expect(c!.staticWords).toBe(2);
     expect(analyse('echo $"hi"').commands[0]!.staticWords).toBe(1);
@@ -199,7 +200,9 @@ describe("wrappers", () => {
     "find $DIR -delete",
     "find . -name *.ts",
     "nice --weird rm x",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template
     "echo ${x:-$(id)}",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template
     "echo ${a[$i]}",
     "(( x++ ))",
     "[[ -f x ]]",
