@@ -90,3 +90,38 @@ describe("ordinary commands stay allowed", () => {
     expect(decide(command).behavior).toBe("allow");
   });
 });
+
+describe("deny rules that may match only at run time", () => {
+  const allowAll = (mode: "default" | "bypassPermissions") =>
+    createPermissionPolicy({
+      mode,
+      allow: ["Bash"],
+      deny: ["Bash(rm -rf:*)"],
+      projectRoot: join(base, "project"),
+      home: join(base, "home"),
+    });
+  it.each([
+    "rm $FLAGS /",
+    "$CMD -rf /",
+    'eval "$X"',
+    "echo 'oops",
+  ])("ask for %j even with a bare Bash rule or bypassPermissions", (command) => {
+    for (const mode of ["default", "bypassPermissions"] as const) {
+      const decision = allowAll(mode).decide({
+        tool: "Bash",
+        readOnly: false,
+        target: { kind: "bash", command },
+      });
+      expect(decision.behavior, mode).toBe("ask");
+      expect(decision.reason).toContain("a deny rule may apply once it runs");
+    }
+  });
+  it("still allow what no deny rule can match", () => {
+    const decision = allowAll("bypassPermissions").decide({
+      tool: "Bash",
+      readOnly: false,
+      target: { kind: "bash", command: "echo $HOME && rmdir x" },
+    });
+    expect(decision.behavior).toBe("allow");
+  });
+});

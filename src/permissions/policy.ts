@@ -57,11 +57,14 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
         rule: denied.rule.text,
       };
     }
+    // A deny rule that may match only once the command runs (`$cmd x`, `rm $flags`) is never bypassed,
+    // neither by bypassPermissions nor by a bare `Bash` allow rule.
+    const doubt =
+      request.target.kind === "bash" && mode !== "plan"
+        ? bashDenyCheck(request.target.command ?? "", deny)
+        : undefined;
+    if (doubt?.kind === "uncertain") return bashDenyDoubt(request.target.command ?? "", doubt.doubts);
     if (mode === "bypassPermissions") {
-      // A deny rule that may match only once the command runs (`$cmd x`, `rm $flags`) is not bypassed.
-      const doubt =
-        request.target.kind === "bash" ? bashDenyCheck(request.target.command ?? "", deny) : undefined;
-      if (doubt?.kind === "uncertain") return bashDenyDoubt(request.target.command ?? "", doubt.doubts);
       return { behavior: "allow", reason: "bypassPermissions mode allows everything no deny rule forbids" };
     }
     switch (request.target.kind) {
@@ -224,11 +227,14 @@ function decideBash(command: string, allow: readonly Entry[], mode: PermissionMo
 
 function bashDenyDoubt(command: string, doubts: readonly string[]): PermissionDecision {
   const shown = command.length > 160 ? `${command.slice(0, 157)}…` : command;
-  return ask(`running \`${shown}\` needs approval even in bypassPermissions mode: ${doubts.join("; ")}`, {
-    summary: `run \`${shown}\``,
-    suggestedRules: [],
-    acceptEditsWouldAllow: false,
-  });
+  return ask(
+    `running \`${shown}\` needs approval, as a deny rule may apply once it runs: ${doubts.join("; ")}`,
+    {
+      summary: `run \`${shown}\``,
+      suggestedRules: [],
+      acceptEditsWouldAllow: false,
+    },
+  );
 }
 
 function decidePaths(
