@@ -1,10 +1,13 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { resolveForNonInteractive } from "./non-interactive.js";
 import { createPermissionPolicy, type PolicyOptions } from "./policy.js";
+import { prepareShellAnalysis } from "./shell.js";
 import type { PermissionMode, PermissionRequest } from "./types.js";
+
+beforeAll(prepareShellAnalysis);
 
 let base: string;
 let root: string;

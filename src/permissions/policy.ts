@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { SettingSource } from "../config/sources.js";
-import { bashAllowCoverage, bashDenyMatch, collapse } from "./bash-rules.js";
+import { bashAllowCoverage, bashDenyCheck, bashDenyMatch, collapse } from "./bash-rules.js";
 import { escapeGlob } from "./glob.js";
 import { isInside, realLocation, Workspace } from "./paths.js";
 import { guardProtectedWrites, ProtectedPaths } from "./protected-paths.js";
@@ -67,6 +67,13 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
     const guarded =
       mode === "plan" ? undefined : guardProtectedWrites(protectedPaths, request, allow, workspace);
     if (guarded) return guarded;
+    // A deny rule that may match only once the command runs (`$cmd x`, `rm $flags`) is never bypassed,
+    // neither by bypassPermissions nor by a bare `Bash` allow rule.
+    const doubt =
+      request.target.kind === "bash" && mode !== "plan"
+        ? bashDenyCheck(request.target.command ?? "", deny)
+        : undefined;
+    if (doubt?.kind === "uncertain") return bashDenyDoubt(request.target.command ?? "", doubt.doubts);
     if (mode === "bypassPermissions") {
       return { behavior: "allow", reason: "bypassPermissions mode allows everything no deny rule forbids" };
     }
@@ -211,18 +218,35 @@ function decideBash(command: string, allow: readonly Entry[], mode: PermissionMo
       rule: coverage.by.map((e) => e.rule.text).join(", "),
     };
   }
-  const suggestedRules =
-    coverage.why === "uncovered" && command.trim() !== "" ? [`Bash(${collapse(command)})`] : [];
+  const exactWouldDo = coverage.why === "uncovered" || coverage.why === "uncertain";
+  const suggestedRules = exactWouldDo && command.trim() !== "" ? [`Bash(${collapse(command)})`] : [];
   let reason = `running \`${shown}\` needs approval`;
-  if (coverage.why === "substitution") {
+  if (coverage.why === "uncertain") {
+    reason += `: ${coverage.doubts.join("; ")}, so no allow rule but an exact one can cover it`;
+  } else if (coverage.why === "unavailable") {
+    reason += `: ${coverage.doubts.join("; ")}`;
+  } else if (coverage.why === "substitution") {
     reason += ": it uses command substitution ($(…) or backticks), which allow rules never match";
   } else if (coverage.why === "incomplete") {
-    reason += ": it has an unclosed quote or substitution";
+    reason +=
+      ": it could not be parsed with certainty (an unclosed quote or substitution, or a form the parser does not read, such as `<>`)";
   } else if (coverage.uncovered.length > 0 && coverage.uncovered[0] !== command) {
     const parts = coverage.uncovered.map((c) => `\`${c}\``).join(", ");
     reason += `: ${parts} ${coverage.uncovered.length === 1 ? "is" : "are"} not covered by an allow rule`;
   }
   return ask(reason, { summary, suggestedRules, acceptEditsWouldAllow: false });
+}
+
+function bashDenyDoubt(command: string, doubts: readonly string[]): PermissionDecision {
+  const shown = command.length > 160 ? `${command.slice(0, 157)}…` : command;
+  return ask(
+    `running \`${shown}\` needs approval, as a deny rule may apply once it runs: ${doubts.join("; ")}`,
+    {
+      summary: `run \`${shown}\``,
+      suggestedRules: [],
+      acceptEditsWouldAllow: false,
+    },
+  );
 }
 
 function decidePaths(

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { parseCommandLine } from "./shell.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseCommandLine, prepareShellAnalysis } from "./shell.js";
+
+beforeAll(prepareShellAnalysis);
 
 const texts = (line: string) => parseCommandLine(line).commands.map((c) => c.text);
 

@@ -8,6 +8,7 @@ import { connectBedrock } from "../bedrock/connection.js";
 import { claudeSettingsPath, describeSource, loadSettings, type Settings } from "../config/index.js";
 import type { Message, ModelPrice, ModelProvider } from "../model/types.js";
 import { createPermissionPolicy, type PermissionPolicy, type RuleInput } from "../permissions/index.js";
+import { prepareShellAnalysis } from "../permissions/shell.js";
 import type { PermissionDecision, PermissionRequest } from "../permissions/types.js";
 import type { AgentEvent, EventOf, ProtocolEvent } from "../protocol/events.js";
 import { TRANSIENT_EVENT_TYPES } from "../protocol/events.js";
@@ -340,6 +341,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     probe: { env },
   });
   if (sandboxWarning) warnings.push(sandboxWarning);
+  await prepareShellAnalysis(); // loads the bash grammar once; Bash decisions parse synchronously after it
   const rules = (list: { value: string; source: string }[] | undefined): RuleInput[] => list ?? [];
   const policy = createPermissionPolicy({
     mode: config.permissionMode ?? "default",
