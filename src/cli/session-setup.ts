@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { homedir } from "node:os";
 import type { AgentEvent } from "../agent/events.js";
+import { repairHistory } from "../agent/history.js";
 import { Agent, type PermissionDecision, type PermissionQuestion } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
 import { createSecretScrubber } from "../agent/secret-scrubber.js";
@@ -217,18 +218,8 @@ export function replayMessages(events: readonly { type: string; [k: string]: unk
     if (e.type === "message") messages.push(e.message as Message);
     else if (e.type === "compacted") messages = [...(e.messages as Message[])];
   }
-  // Tool calls whose results never made it (the process died while they ran) cannot be sent back. Trailing
-  // user messages stay: tool results after --max-turns, or a prompt cancelled before any reply; the API joins
-  // consecutive user messages with the next prompt.
-  const last = messages.at(-1);
-  if (
-    last?.role === "assistant" &&
-    Array.isArray(last.content) &&
-    last.content.some((b) => b.type === "tool_use")
-  ) {
-    messages.pop();
-  }
-  return messages;
+  // A damaged or interleaved transcript must still give a history Bedrock accepts (src/agent/history.ts).
+  return repairHistory(messages).messages;
 }
 
 /** MAX_THINKING_TOKENS applies only to models that think; 0 or unset means no extended thinking. */
