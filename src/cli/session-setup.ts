@@ -20,6 +20,7 @@ import { createBedrockSession } from "../providers/create-bedrock.js";
 import type { Message } from "../providers/types.js";
 import {
   type SessionEvent,
+  SessionLockedError,
   SessionNotFoundError,
   SessionStore,
   type SessionWriter,
@@ -43,7 +44,8 @@ export function isUsageError(err: unknown): err is Error & { fix?: string } {
     err instanceof UsageError ||
     err instanceof ConfigError ||
     err instanceof PermissionRuleError ||
-    err instanceof SessionNotFoundError
+    err instanceof SessionNotFoundError ||
+    err instanceof SessionLockedError
   );
 }
 
@@ -130,6 +132,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       'start one with quarry -p "…"',
     );
   }
+  existing?.lock(); // one writer per session: a second run stops here, before any network call
 
   const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
