@@ -253,3 +253,29 @@ function toolUseIds(blocks: ContentBlock[]): string[] {
 function toolResultIds(blocks: ContentBlock[]): string[] {
   return blocks.flatMap((b) => (b.type === "tool_result" ? [b.tool_use_id] : []));
 }
+
+/**
+ * A model turn's content with tool_use ids made unique (against each other and against `history`): a model
+ * that repeats an id would otherwise get a history Bedrock refuses. Returns the renamed ids for a warning.
+ */
+export function uniqueToolUseIds(
+  content: ContentBlock[],
+  history: readonly Message[],
+): { content: ContentBlock[]; renamed: string[] } {
+  const taken = new Set(history.flatMap((m) => toolUseIds(blocksOf(m))));
+  const renamed: string[] = [];
+  const out = content.map((b) => {
+    if (b.type !== "tool_use") return b;
+    if (!taken.has(b.id)) {
+      taken.add(b.id);
+      return b;
+    }
+    let n = 2;
+    while (taken.has(`${b.id}_${n}`)) n++;
+    const id = `${b.id}_${n}`;
+    taken.add(id);
+    renamed.push(b.id);
+    return { ...b, id };
+  });
+  return { content: renamed.length > 0 ? out : content, renamed };
+}

@@ -192,6 +192,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     wantTitle: history.length === 0,
     thinking: thinkingFor(settings.maxThinkingTokens?.value, bedrock.main.capabilities.thinking),
     notices,
+    outputLimits: bedrock.outputLimits,
   });
   return {
     agent,

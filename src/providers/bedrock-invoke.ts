@@ -11,6 +11,7 @@ import {
 import { buildInvokeBody, stripCacheControl } from "./anthropic-body.js";
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from "./retry.js";
 import { type AnthropicStreamEvent, messageFromBody, StreamAssembler } from "./stream-assembler.js";
+import { type CallLimits, callLimitsFromEnv, IdleWatchdog, type StallPhase, stallError } from "./timeouts.js";
 import type {
   AssistantMessage,
   CallOptions,
@@ -42,6 +43,8 @@ export interface BedrockInvokeOptions {
   /** Caching wanted by the settings (DISABLE_PROMPT_CACHING turns it off). */
   caching: boolean;
   retry?: RetryPolicy;
+  /** Idle and request timeouts (src/providers/timeouts.ts); defaults when absent. */
+  limits?: CallLimits;
   credentials?: CredentialCache;
   random?: () => number;
   /** Receives notices from non-streaming calls (streaming calls yield them as events). */
@@ -70,10 +73,12 @@ export class BedrockInvokeProvider implements ModelProvider {
   private readonly cachingRefused = new Set<string>();
   private sideFailure: QuarryError | undefined;
   private readonly policy: RetryPolicy;
+  private readonly limits: CallLimits;
   private readonly instrumented = new WeakSet<BedrockRuntimeClient>();
 
   constructor(private readonly options: BedrockInvokeOptions) {
-    this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.policy = options.retry ?? options.limits?.retry ?? DEFAULT_RETRY_POLICY;
+    this.limits = { ...(options.limits ?? callLimitsFromEnv({}).limits), retry: this.policy };
   }
 
   /** Set once the side model was denied; the warning the user saw. */
@@ -123,6 +128,7 @@ export class BedrockInvokeProvider implements ModelProvider {
 
   async countTokens(request: TurnRequest, options: CallOptions = {}): Promise<number> {
     const route = this.routeFor(options.role ?? "main");
+    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
     try {
       const { CountTokensCommand } = await import("@aws-sdk/client-bedrock-runtime");
       const body = buildInvokeBody(request, { maxTokens: 1, caching: false });
@@ -131,12 +137,14 @@ export class BedrockInvokeProvider implements ModelProvider {
           modelId: route.foundationModelId,
           input: { invokeModel: { body: new TextEncoder().encode(JSON.stringify(body)) } },
         }),
-        { abortSignal: request.signal },
+        { abortSignal: watchdog.signal },
       );
       return out.inputTokens ?? estimateTokens(request);
     } catch {
       // Counting is advisory (context meter, compaction trigger): an estimate is good enough when it fails.
       return estimateTokens(request);
+    } finally {
+      watchdog.stop();
     }
   }
 
@@ -173,27 +181,55 @@ export class BedrockInvokeProvider implements ModelProvider {
       accept: "application/json",
       body: this.bodyFor(route, request),
     });
-    const response = await route.client.send(command, { abortSignal: request.signal });
-    const decoder = new TextDecoder();
-    for await (const item of response.body ?? []) {
-      if (!item.chunk?.bytes) continue;
-      const event = JSON.parse(decoder.decode(item.chunk.bytes)) as AnthropicStreamEvent;
-      yield* assembler.push(event);
+    // The idle timer runs from the send: a stall before the headers, after them or mid-event all end here.
+    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
+    let phase: StallPhase = "before-headers";
+    try {
+      const response = await route.client.send(command, { abortSignal: watchdog.signal });
+      phase = "before-events";
+      watchdog.touch();
+      const decoder = new TextDecoder();
+      for await (const item of response.body ?? []) {
+        watchdog.touch();
+        if (!item.chunk?.bytes) continue;
+        const event = JSON.parse(decoder.decode(item.chunk.bytes)) as AnthropicStreamEvent;
+        for (const out of assembler.push(event)) {
+          if (out.type === "tool_use_start") phase = "mid-tool-call";
+          else if (out.type === "block_stop" || phase === "before-events") phase = "mid-text";
+          yield out;
+        }
+      }
+    } catch (err) {
+      if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
+      throw err;
+    } finally {
+      watchdog.stop();
     }
+    // Over some transports an aborted body just ends (no error): the timer says why it ended.
+    if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
   }
 
   private async invokeOnce(route: ModelRoute, request: TurnRequest): Promise<AssistantMessage> {
     const { InvokeModelCommand } = await import("@aws-sdk/client-bedrock-runtime");
-    const out = await route.client.send(
-      new InvokeModelCommand({
-        modelId: route.sendId,
-        contentType: "application/json",
-        accept: "application/json",
-        body: this.bodyFor(route, request),
-      }),
-      { abortSignal: request.signal },
-    );
-    return messageFromBody(JSON.parse(new TextDecoder().decode(out.body)));
+    // A whole-body call has no events to watch: one deadline for all of it (API_TIMEOUT_MS).
+    const watchdog = new IdleWatchdog(this.limits.requestMs, request.signal);
+    try {
+      const out = await route.client.send(
+        new InvokeModelCommand({
+          modelId: route.sendId,
+          contentType: "application/json",
+          accept: "application/json",
+          body: this.bodyFor(route, request),
+        }),
+        { abortSignal: watchdog.signal },
+      );
+      return messageFromBody(JSON.parse(new TextDecoder().decode(out.body)));
+    } catch (err) {
+      if (watchdog.fired) throw stallError("whole-call", this.limits).withContext(route.context);
+      throw err;
+    } finally {
+      watchdog.stop();
+    }
   }
 
   /**
