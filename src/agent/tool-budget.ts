@@ -13,7 +13,9 @@ export const MAX_RESULT_CHARS = 100_000;
 const TURN_SHARE = 0.25;
 const CHARS_PER_TOKEN = 4;
 /** No result is cut below this, so each still says something. */
-const MIN_RESULT_CHARS = 200;
+const MIN_RESULT_CHARS = 50;
+/** Room kept for the note a cut result carries, so notes do not break the budget. */
+const NOTE_RESERVE = 150;
 
 /** The character budget for one turn's results in a window of `contextWindow` tokens. */
 export function turnBudgetChars(contextWindow: number): number {
@@ -24,7 +26,7 @@ export function turnBudgetChars(contextWindow: number): number {
 export function budgetToolResults(results: ToolResultBlock[], totalChars: number): ToolResultBlock[] {
   const sizes = results.map((r) => textOf(r).length);
   const allowance = fairShares(
-    sizes.map((n) => Math.min(n, MAX_RESULT_CHARS)),
+    sizes.map((n) => (n > MAX_RESULT_CHARS ? MAX_RESULT_CHARS - NOTE_RESERVE : n)),
     totalChars,
   );
   return results.map((r, i) => {
@@ -32,10 +34,10 @@ export function budgetToolResults(results: ToolResultBlock[], totalChars: number
     const allowed = allowance[i]!;
     if (size <= allowed) return r;
     const why =
-      allowed >= MAX_RESULT_CHARS
-        ? `tool results are limited to ${MAX_RESULT_CHARS} characters each`
-        : `this turn's ${results.length} tool results share ${totalChars} characters to fit the context window`;
-    const note = `\n[Output cut: showed ${allowed} of ${size} characters; ${why}. Ask for less per call (an offset/limit, a narrower pattern or path, fewer calls at once).]`;
+      allowed >= MAX_RESULT_CHARS - NOTE_RESERVE
+        ? `limit ${MAX_RESULT_CHARS} per result`
+        : `${results.length} results share ${totalChars} this turn`;
+    const note = `\n[Output cut: showed ${allowed} of ${size} characters (${why}); ask for less per call.]`;
     return { ...r, content: textOf(r).slice(0, allowed) + note };
   });
 }
@@ -49,7 +51,7 @@ function fairShares(sizes: number[], total: number): number[] {
     const share = Math.floor(remaining / open.length);
     const smallest = open[0]!;
     if (sizes[smallest]! > share) {
-      for (const i of open) out[i] = Math.max(MIN_RESULT_CHARS, share);
+      for (const i of open) out[i] = Math.max(MIN_RESULT_CHARS, share - NOTE_RESERVE);
       break;
     }
     out[smallest] = sizes[smallest]!;

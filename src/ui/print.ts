@@ -1,4 +1,5 @@
 import type { AgentEvent } from "../agent/events.js";
+import { StreamContinuity } from "../agent/stream-continuity.js";
 
 export type OutputFormat = "text" | "json" | "stream-json";
 
@@ -13,6 +14,8 @@ export interface PrintSink {
  */
 export class PrintRenderer {
   private sessionId = "";
+  /** stream-json never repeats text after a retry (src/agent/stream-continuity.ts). */
+  private readonly continuity = new StreamContinuity();
 
   constructor(
     private readonly format: OutputFormat,
@@ -23,7 +26,8 @@ export class PrintRenderer {
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
     if (this.format === "stream-json") {
-      this.sink.stdout.write(`${JSON.stringify({ ...event, session_id: this.sessionId })}\n`);
+      for (const e of this.continuity.filter(event))
+        this.sink.stdout.write(`${JSON.stringify({ ...e, session_id: this.sessionId })}\n`);
       return;
     }
     switch (event.type) {

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { validateHistory } from "../../src/agent/history.js";
@@ -114,3 +116,129 @@ describe("stalled streams end on the idle timer", () => {
   });
 });
 
+/** The request bodies of the main-model calls, parsed. */
+function bodies(em: RunningEmulator) {
+  return mainTurns(em).map((e) => e.body as { max_tokens: number; messages: Message[] });
+}
+
+describe("a cut-off answer is never taken as complete", () => {
+  it("cut-off text is continued, and the whole answer is the result", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        { turn: 1, reply: { content: [text("Part one")], stopReason: "max_tokens" } },
+        { turn: 2, reply: { content: [text(" and part two.")] } },
+      ]),
+    );
+    const run = await runCli(["-p", "write"], { cwd: makeRepo(), emulator: em, home });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe("Part one and part two.");
+    expect(run.stderr).toContain("cut off at max_tokens");
+    const second = bodies(em)[1]!.messages;
+    expect(JSON.stringify(second.at(-1))).toContain("cut off by the output token limit");
+    expectValidRequests(em);
+  });
+
+  it("an answer cut off every time ends with an error and exit 1, naming the knob", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([{ reply: { content: [text("Again and again")], stopReason: "max_tokens" } }]),
+    );
+    const repo = makeRepo();
+    const run = await runCli(["-p", "write", "--output-format", "json"], { cwd: repo, emulator: em, home });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ is_error: true, subtype: "error_error" });
+    expect(run.stderr).toContain("the answer is incomplete");
+    expect(run.stderr).toContain("CLAUDE_CODE_MAX_OUTPUT_TOKENS");
+    expectValidRequests(em);
+  });
+
+  it("a tool call cut off at max_tokens is not run; the turn is asked again with more room", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        {
+          turn: 1,
+          times: 1,
+          reply: {
+            content: [tool("Write", { file_path: "cut.txt", content: "half" })],
+            stopReason: "max_tokens",
+          },
+        },
+        { turn: 1, reply: { content: [tool("Write", { file_path: "whole.txt", content: "all" })] } },
+        { turn: 2, reply: { content: [text("Wrote it.")] } },
+      ]),
+    );
+    const repo = makeRepo();
+    const run = await runCli(["-p", "write", "--permission-mode", "acceptEdits"], {
+      cwd: repo,
+      emulator: em,
+      home,
+    });
+    expect(run.code).toBe(0);
+    expect(existsSync(join(repo, "cut.txt"))).toBe(false);
+    expect(readFileSync(join(repo, "whole.txt"), "utf8")).toBe("all");
+    const [first, second] = bodies(em);
+    expect(second!.max_tokens).toBe(first!.max_tokens * 2);
+    expect(run.stderr).toContain("it was not run");
+    expectValidRequests(em);
+  });
+
+  it("a tool call under end_turn is run and answered, so the next request stays valid", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        { turn: 1, reply: { content: [tool("LS", { path: "." })], stopReason: "end_turn" } },
+        { turn: 2, reply: { content: [text("Listed.")] } },
+      ]),
+    );
+    const repo = makeRepo({ "a.txt": "a" });
+    const run = await runCli(["-p", "list"], { cwd: repo, emulator: em, home });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe("Listed.");
+    expect(JSON.stringify(bodies(em)[1]!.messages.at(-1))).toContain("a.txt");
+    expectValidRequests(em);
+  });
+});
+
+describe("tool calls the model gets wrong", () => {
+  it("duplicate tool_use ids are renamed and each call answered once; --continue stays valid", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        { turn: 1, reply: { content: [tool("LS", { path: "." }, "dup"), tool("LS", { path: "." }, "dup")] } },
+        { turn: 2, reply: { content: [text("Both listed.")] } },
+        { turn: 3, reply: { content: [text("Still fine.")] } },
+      ]),
+    );
+    const repo = makeRepo({ "a.txt": "a" });
+    const run = await runCli(["-p", "list twice"], { cwd: repo, emulator: em, home });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("reused tool call id(s) dup");
+    const results = (bodies(em)[1]!.messages.at(-1)!.content as { type: string; tool_use_id: string }[])
+      .filter((b) => b.type === "tool_result")
+      .map((b) => b.tool_use_id);
+    expect(results).toEqual(["dup", "dup_2"]);
+    const next = await runCli(["-p", "more", "--continue"], { cwd: repo, emulator: em, home });
+    expect(next.code).toBe(0);
+    expectValidRequests(em);
+  });
+
+  it("a thousand reads in one turn are budgeted to fit the context window, each told what was cut", async () => {
+    const reads = Array.from({ length: 1000 }, (_, i) =>
+      tool("Read", { file_path: "big.txt" }, `toolu_r${i}`),
+    );
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        { turn: 1, reply: { content: reads } },
+        { turn: 2, reply: { content: [text("Read them all.")] } },
+      ]),
+    );
+    const repo = makeRepo({ "big.txt": `${"x".repeat(79)}\n`.repeat(40) });
+    const run = await runCli(["-p", "read a lot"], { cwd: repo, emulator: em, home });
+    expect(run.code).toBe(0);
+    const results = (bodies(em)[1]!.messages.at(-1)!.content as { type: string; content: string }[]).filter(
+      (b) => b.type === "tool_result",
+    );
+    expect(results).toHaveLength(1000);
+    const total = results.reduce((n, r) => n + r.content.length, 0);
+    expect(total).toBeLessThan(200_000); // a quarter of the 200k-token window, at 4 characters a token
+    expect(results.every((r) => r.content.includes("[Output cut: showed"))).toBe(true);
+    expectValidRequests(em);
+  }, 60_000);
+});
