@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
@@ -241,4 +241,91 @@ describe("tool calls the model gets wrong", () => {
     expect(results.every((r) => r.content.includes("[Output cut: showed"))).toBe(true);
     expectValidRequests(em);
   }, 60_000);
+});
+
+describe("sessions stay usable", () => {
+  it("a second run on a session in use stops with exit 2 and the fix; the first is unharmed", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        { promptIncludes: "slow", times: 1, fault: { kind: "stall", afterEvents: 1 } },
+        { reply: { content: [text("Done.")] } },
+      ]),
+    );
+    const repo = makeRepo();
+    const env = { QUARRY_STREAM_IDLE_TIMEOUT_MS: "4000", QUARRY_MAX_RETRIES: "0" };
+    const first = runCli(["-p", "slow one"], { cwd: repo, emulator: em, home, env });
+    // The first run has created its session once its model request reaches the emulator.
+    while (mainTurns(em).length === 0) await new Promise((r) => setTimeout(r, 20));
+    const second = await runCli(["-p", "meanwhile", "--continue"], { cwd: repo, emulator: em, home, env });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/Session [0-9a-f-]{36} is in use by another Quarry process \(pid \d+/);
+    expect(second.stderr).toContain("Fix: wait for that run to finish");
+    expect(mainTurns(em)).toHaveLength(1); // refused before any model call
+    expect((await first).code).toBe(1);
+    const after = await runCli(["-p", "now", "--continue"], { cwd: repo, emulator: em, home, env });
+    expect(after.code).toBe(0);
+    expect(after.stdout.trim()).toBe("Done.");
+    expectValidRequests(em);
+  });
+
+  it("--continue of a session fuller than the context window compacts first, within the limits", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([{ reply: { content: [text("Carried on.")] } }]),
+    );
+    const repo = makeRepo();
+    const env = { QUARRY_MAX_RETRIES: "0" };
+    const seeded = await runCli(["-p", "start"], { cwd: repo, emulator: em, home, env });
+    expect(seeded.code).toBe(0);
+    // Grow the saved conversation past the 200k-token window: a huge pasted prompt and its answer.
+    const dir = join(home, ".quarry-data/sessions");
+    const [project] = readdirSync(dir);
+    const [file] = readdirSync(join(dir, project!)).filter((f) => f.endsWith(".jsonl"));
+    const huge = "lorem ipsum ".repeat(100_000); // 1.2M characters ≈ 300k tokens
+    const line = (message: Message) => `${JSON.stringify({ type: "message", message })}\n`;
+    appendFileSync(
+      join(dir, project!, file!),
+      line({ role: "user", content: huge }) + line({ role: "assistant", content: [text("Noted.")] }),
+    );
+    const run = await runCli(["-p", "go on", "--continue"], { cwd: repo, emulator: em, home, env });
+    expect(run.stderr).not.toContain("error");
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe("Carried on.");
+    const summaryCall = em.log.find(
+      (e) => e.operation === "invoke" && JSON.stringify(e.body).includes("Summarise"),
+    );
+    expect(JSON.stringify(summaryCall?.body).length).toBeLessThan(500_000);
+    const last = JSON.stringify(bodies(em).at(-1)!.messages);
+    expect(last).toContain("[Summary of the earlier conversation]");
+    expect(last.length).toBeLessThan(100_000);
+    expectValidRequests(em);
+  }, 40_000);
+
+  it("stream-json after a retried stream does not repeat the text already emitted", async () => {
+    const answer = "The answer is forty-two, worked out step by step.";
+    const { emulator: em, home } = await setup(
+      scriptedWorld([
+        {
+          times: 1,
+          reply: { content: [text(answer)] },
+          fault: { kind: "stream-exception", exception: "modelStreamErrorException", afterEvents: 4 },
+        },
+        { reply: { content: [text(answer)] } },
+      ]),
+    );
+    const run = await runCli(["-p", "answer", "--output-format", "stream-json"], {
+      cwd: makeRepo(),
+      emulator: em,
+      home,
+    });
+    expect(run.code).toBe(0);
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; text?: string; shown_text_chars?: number });
+    const retry = events.find((e) => e.type === "retry");
+    expect(retry?.shown_text_chars).toBeGreaterThan(0);
+    const streamed = events.flatMap((e) => (e.type === "text_delta" ? [e.text] : [])).join("");
+    expect(streamed).toBe(answer);
+    expect(mainTurns(em)).toHaveLength(2);
+  });
 });
