@@ -266,7 +266,7 @@ describe("sessions stay usable", () => {
     expect(after.code).toBe(0);
     expect(after.stdout.trim()).toBe("Done.");
     expectValidRequests(em);
-  });
+  }, 40_000); // three CLI runs, one held for the 4 s stall window
 
   it("--continue of a session fuller than the context window compacts first, within the limits", async () => {
     const { emulator: em, home } = await setup(
