@@ -99,6 +99,25 @@ describe("stalled streams end on the idle timer", () => {
     expectValidRequests(em);
   });
 
+  it("a side call that never gets its headers ends on API_TIMEOUT_MS; the answer still succeeds", async () => {
+    const { emulator: em, home } = await setup(
+      scriptedWorld([{ reply: { content: [text("Answered.")] } }], (w) => {
+        w.script?.unshift({ model: "haiku", fault: { kind: "stall", afterEvents: 0 } });
+      }),
+    );
+    const run = await runCli(["-p", "hi"], {
+      cwd: makeRepo(),
+      emulator: em,
+      home,
+      env: { API_TIMEOUT_MS: "300", QUARRY_MAX_RETRIES: "0" },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe("Answered.");
+    expect(run.stderr).toContain("No session title: Bedrock did not answer within 300 ms");
+    expect(run.stderr).toContain("from API_TIMEOUT_MS");
+    expectOnlyQuarryLines(run.stderr);
+  });
+
   it("honours Claude Code's CLAUDE_STREAM_IDLE_TIMEOUT_MS and reports a malformed value", async () => {
     const { emulator: em, home } = await setup(scriptedWorld([{ fault: { kind: "stall", afterEvents: 0 } }]));
     const repo = makeRepo();
