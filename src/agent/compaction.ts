@@ -14,24 +14,30 @@ export interface CompactionOutcome {
   summaryTokens: number;
 }
 
+/** The summary call's input is cut to this many characters, so compaction fits even when nothing else does. */
+export const MAX_SUMMARY_INPUT_CHARS = 400_000;
+
 /**
  * Replaces older turns with a summary written by the side model (the provider routes "compaction" there and
  * falls back to the main model if the side model is denied). Keeps the latest user prompt and what followed,
- * so the model still sees the task it is working on verbatim. Returns undefined when nothing can be cut.
+ * so the model still sees the task it is working on verbatim. When the latest prompt is also the first (one
+ * long print-mode run), the work done since it is summarised instead, keeping the last tool exchange. The
+ * summary input is always cut to fit (docs/decisions/0012-fault-handling.md). Returns undefined when nothing
+ * can be cut.
  */
 export async function compactConversation(
   provider: ModelProvider,
   messages: Message[],
   signal?: AbortSignal,
+  maxInputChars = MAX_SUMMARY_INPUT_CHARS,
 ): Promise<CompactionOutcome | undefined> {
-  const cut = lastPlainUserMessage(messages);
-  if (cut === undefined || cut < 2) return undefined;
-  const older = messages.slice(0, cut);
+  const plan = planCut(messages);
+  if (!plan) return undefined;
   const reply = await provider.complete(
     {
       system:
         "Summarise this coding session so another engineer can continue it: the user's goals, decisions, files changed and why, commands run and their outcomes, and open problems. Be specific (paths, names, errors). No preamble.",
-      messages: [{ role: "user", content: renderTranscript(older) }],
+      messages: [{ role: "user", content: fitToBudget(renderTranscript(plan.summarised), maxInputChars) }],
       maxTokens: 4000,
       signal,
     },
@@ -41,18 +47,43 @@ export async function compactConversation(
     .flatMap((b) => (b.type === "text" ? [b.text] : []))
     .join("")
     .trim();
-  const first = messages[cut]!;
-  const firstBlocks: ContentBlock[] =
-    typeof first.content === "string" ? [{ type: "text", text: first.content }] : first.content;
+  const prompt = messages[plan.prompt]!;
+  const promptBlocks: ContentBlock[] =
+    typeof prompt.content === "string" ? [{ type: "text", text: prompt.content }] : prompt.content;
+  const label =
+    plan.prompt === 0 ? "Summary of the work so far on this request" : "Summary of the earlier conversation";
+  const summaryBlock: ContentBlock = { type: "text", text: `[${label}]\n${summary || "(empty summary)"}` };
   const merged: Message = {
     role: "user",
-    content: [{ type: "text", text: `[Summary of the earlier conversation]\n${summary}` }, ...firstBlocks],
+    content: plan.prompt === 0 ? [...promptBlocks, summaryBlock] : [summaryBlock, ...promptBlocks],
   };
   return {
-    messages: [merged, ...messages.slice(cut + 1)],
-    removed: cut,
+    messages: [merged, ...plan.kept],
+    removed: plan.summarised.length - (plan.prompt === 0 ? 1 : 0),
     summaryTokens: reply.usage.outputTokens,
   };
+}
+
+/** Which messages go into the summary, which prompt leads the result, and which are kept after it. */
+function planCut(
+  messages: Message[],
+): { summarised: Message[]; prompt: number; kept: Message[] } | undefined {
+  const cut = lastPlainUserMessage(messages);
+  if (cut === undefined) return undefined;
+  if (cut >= 2) return { summarised: messages.slice(0, cut), prompt: cut, kept: messages.slice(cut + 1) };
+  // One prompt and a long tool-calling run after it: keep the prompt and the last call + its results.
+  const tail = messages.length - 2;
+  if (cut !== 0 || tail < 3 || messages[tail]!.role !== "assistant") return undefined;
+  return { summarised: messages.slice(0, tail), prompt: 0, kept: messages.slice(tail) };
+}
+
+/** Keeps the start (the goal) and the most recent part of a transcript that is too long to summarise whole. */
+function fitToBudget(transcript: string, maxChars: number): string {
+  if (transcript.length <= maxChars) return transcript;
+  const head = Math.floor(maxChars * 0.2);
+  const tail = maxChars - head;
+  const cut = transcript.length - head - tail;
+  return `${transcript.slice(0, head)}\n[… ${cut} characters of the middle of the session left out to fit …]\n${transcript.slice(-tail)}`;
 }
 
 /** Index of the last user message that is a prompt (not tool results): a safe place to start the kept tail. */

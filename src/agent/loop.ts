@@ -13,6 +13,9 @@ import type {
 import { compactConversation, shouldCompact } from "./compaction.js";
 import { costOf } from "./cost.js";
 import { type AgentEvent, addUsage, type DoneReason, ZERO_USAGE } from "./events.js";
+import { repairHistory, uniqueToolUseIds } from "./history.js";
+import { budgetToolResults, turnBudgetChars } from "./tool-budget.js";
+import { type OutputLimits, onTruncated, type TruncationStep } from "./truncation.js";
 
 /**
  * The tool pipeline as the loop sees it (src/runtime/tool-pipeline.ts implements it): `prepare` runs the
@@ -47,6 +50,8 @@ export interface AgentOptions {
   thinking?: { budget: number; mode: "enabled" | "adaptive" };
   /** Notices raised outside the streamed turn (side calls, resolution); drained into warning events. */
   notices?: { drain(): string[] };
+  /** The main model's max_tokens and the most it accepts, for recovering from cut-off answers. */
+  outputLimits?: OutputLimits;
 }
 
 /**
@@ -80,6 +85,10 @@ export class Agent {
     let turns = 0;
     let reason: DoneReason = "end_turn";
     let result = "";
+    // Recovery from cut-off answers: a larger max_tokens for the next attempt, text kept from cut replies.
+    let maxTokens: number | undefined;
+    let recoveries = 0;
+    let resultPrefix = "";
     try {
       for (;;) {
         if (signal.aborted) {
@@ -95,12 +104,21 @@ export class Agent {
         yield* this.maybeCompact(signal);
         yield* this.drainNotices();
         yield { type: "turn_start", turn: turns };
-        const message = yield* this.streamTurn(signal);
+        const message = yield* this.streamTurn(signal, maxTokens);
         if (!message) {
           reason = "aborted";
           break;
         }
-        yield this.push({ role: "assistant", content: message.content });
+        // A cut-off answer is never taken as complete (src/agent/truncation.ts).
+        const cut =
+          message.stopReason === "max_tokens" ? this.truncation(message, maxTokens, recoveries++) : undefined;
+        const unique = uniqueToolUseIds(message.content, this.messages);
+        if (unique.renamed.length > 0)
+          yield this.warning(
+            `The model reused tool call id(s) ${unique.renamed.join(", ")}; renamed so each call is answered once.`,
+          );
+        if (cut?.kind === "continue") yield this.push({ role: "assistant", content: cut.keep });
+        else if (!cut) yield this.push({ role: "assistant", content: unique.content });
         const u = message.usage;
         this.countedTokens =
           u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens + u.outputTokens;
@@ -109,16 +127,28 @@ export class Agent {
         this.usage = addUsage(this.usage, message.usage);
         this.cost += cost;
         yield { type: "usage", model: this.o.modelName, usage: message.usage, costUsd: cost };
-        result = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
-        const calls = message.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
+        if (cut) {
+          if (cut.kind === "fail") throw cut.error;
+          yield this.warning(cut.warning);
+          if (cut.kind === "retry-larger") maxTokens = cut.maxTokens;
+          else {
+            resultPrefix += textOf(cut.keep);
+            yield this.push(cut.nudge);
+          }
+          continue;
+        }
+        result = resultPrefix + message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
+        // Calls are run whatever the stop reason says (end_turn with a tool_use must not leave it unanswered).
+        const calls = unique.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
         if (this.o.wantTitle && !this.titleAsked) {
           // Once per session: later prompts in an interactive session must not wait on a side call.
           this.titleAsked = true;
           yield* this.makeTitle(prompt, signal);
         }
         yield* this.drainNotices();
-        if (calls.length === 0 || message.stopReason !== "tool_use") break;
-        const results = yield* this.runTools(calls, signal);
+        if (calls.length === 0) break;
+        const ran = yield* this.runTools(calls, signal);
+        const results = budgetToolResults(ran, turnBudgetChars(this.o.contextWindow));
         yield this.push({ role: "user", content: results });
         if (signal.aborted) {
           reason = "aborted";
@@ -153,6 +183,19 @@ export class Agent {
     }
   }
 
+  private warning(message: string): AgentEvent {
+    return { type: "warning", message };
+  }
+
+  private truncation(
+    message: AssistantMessage,
+    maxTokens: number | undefined,
+    recoveries: number,
+  ): TruncationStep {
+    const limits = this.o.outputLimits ?? { maxTokens: 32_000, ceiling: 32_000 };
+    return onTruncated(message, { ...limits, maxTokens: maxTokens ?? limits.maxTokens }, recoveries);
+  }
+
   /** Adds a message to the conversation; the event is what the transcript stores and resume replays. */
   private push(message: Message): AgentEvent {
     this.messages.push(message);
@@ -160,11 +203,16 @@ export class Agent {
   }
 
   /** Streams one model turn; returns undefined when aborted. Retries restart the visible text (a retry event). */
-  private async *streamTurn(signal: AbortSignal): AsyncGenerator<AgentEvent, AssistantMessage | undefined> {
+  private async *streamTurn(
+    signal: AbortSignal,
+    maxTokens?: number,
+  ): AsyncGenerator<AgentEvent, AssistantMessage | undefined> {
     const stream = this.o.provider.streamTurn(
       {
         system: this.o.system,
-        messages: this.messages,
+        // Whatever the history went through (resume, interleaving, a failed prompt), send what Bedrock accepts.
+        messages: repairHistory(this.messages).messages,
+        maxTokens,
         tools: this.o.tools.definitions(),
         signal,
         thinkingBudget: this.o.thinking?.budget,

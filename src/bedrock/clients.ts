@@ -16,18 +16,30 @@ export interface ClientConfig {
   endpoints: { runtime?: string; control?: string; sts?: string };
   /** Proxy URL for a target URL (HTTPS_PROXY / NO_PROXY semantics), or undefined for a direct connection. */
   proxyFor?: (url: string) => string | undefined;
-  /** Socket idle timeout: a stream that sends nothing for this long is abandoned (a byte-level watchdog). */
+  /**
+   * Time to the response headers for control-plane and STS calls (an error when exceeded). Runtime calls do
+   * not use it: the provider's idle watchdog (src/providers/timeouts.ts) governs them end to end.
+   */
   idleTimeoutMs?: number;
 }
 
 const NO_AUTH_SCHEME = "smithy.api#noAuth";
+/** Time to headers on runtime calls when nothing else ends them first (Claude Code's API_TIMEOUT_MS default). */
+const RUNTIME_BACKSTOP_MS = 600_000;
+const QUIET_LOGGER = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Client options shared by every AWS client Quarry builds. One HTTP/1.1 handler for all of them, so proxies,
  * custom CAs (NODE_EXTRA_CA_CERTS) and gateways behave the same for runtime, control plane and STS
  * (see docs/decisions/0004-http1-for-aws-clients.md). SDK retries are off: Quarry retries visibly itself.
  */
-async function commonOptions(config: ClientConfig, endpoint: string | undefined, bearerCapable: boolean) {
+async function commonOptions(
+  config: ClientConfig,
+  endpoint: string | undefined,
+  bearerCapable: boolean,
+  watchedByCaller = false,
+) {
+  silenceNodeVersionWarning();
   const { NodeHttpHandler } = await import("@smithy/node-http-handler");
   const target = endpoint ?? "https://amazonaws.com";
   const proxy = config.proxyFor?.(target);
@@ -44,7 +56,12 @@ async function commonOptions(config: ClientConfig, endpoint: string | undefined,
     httpAgent: agent as HttpAgent,
     httpsAgent: agent as HttpsAgent,
     connectionTimeout: 10_000,
-    requestTimeout: config.idleTimeoutMs ?? 120_000,
+    // Without throwOnRequestTimeout smithy only prints a "[WARN] … requestTimeout" line and keeps waiting.
+    // Runtime calls get a far backstop only (for callers without a watchdog, e.g. doctor probes).
+    requestTimeout: watchedByCaller ? RUNTIME_BACKSTOP_MS : (config.idleTimeoutMs ?? 120_000),
+    throwOnRequestTimeout: true,
+    // The handler's own warnings (socket capacity) are advice for SDK users, not for Quarry's users.
+    logger: QUIET_LOGGER,
   });
   const options: Record<string, unknown> = {
     region: config.region,
@@ -67,10 +84,20 @@ async function commonOptions(config: ClientConfig, endpoint: string | undefined,
   return options;
 }
 
+/**
+ * The AWS SDK prints a multi-line NodeVersionSupportWarning on every run under Node < 22 (it is about SDK
+ * releases after January 2027). Quarry supports Node 20 on purpose, so the warning tells the user nothing they
+ * can act on and would pollute print mode's stderr. The SDK's own documented switch turns off that one
+ * warning; a user who set the variable either way keeps their choice.
+ */
+function silenceNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
 /** The Bedrock runtime client (InvokeModel*, Converse*, CountTokens). */
 export async function createRuntimeClient(config: ClientConfig): Promise<BedrockRuntimeClient> {
   const { BedrockRuntimeClient } = await import("@aws-sdk/client-bedrock-runtime");
-  return new BedrockRuntimeClient(await commonOptions(config, config.endpoints.runtime, true));
+  return new BedrockRuntimeClient(await commonOptions(config, config.endpoints.runtime, true, true));
 }
 
 /** The Bedrock control-plane client (model and inference-profile listings, availability). */

@@ -6,6 +6,7 @@ import type { QuarryError } from "../model/errors.js";
 import type { AssistantMessage, ProviderEvent, TurnRequest } from "../model/types.js";
 import { buildInvokeBody, stripCacheControl } from "./anthropic-body.js";
 import { type AnthropicStreamEvent, messageFromBody, StreamAssembler } from "./stream-assembler.js";
+import { type CallLimits, callLimitsFromEnv, IdleWatchdog, type StallPhase, stallError } from "./timeouts.js";
 
 /** One resolved model, ready to call: what the resolver decided plus the client for its region. */
 export interface ModelRoute extends RouteBase {
@@ -25,8 +26,15 @@ const EVENT_STREAM = "application/vnd.amazon.eventstream";
  */
 export class BedrockInvokeClient implements ModelClient<ModelRoute> {
   private readonly instrumented = new WeakSet<BedrockRuntimeClient>();
+  private readonly limits: CallLimits;
 
-  constructor(private readonly credentials?: CredentialCache) {}
+  /** `limits`: idle and request timeouts (src/providers/timeouts.ts); the defaults when absent. */
+  constructor(
+    private readonly credentials?: CredentialCache,
+    limits?: CallLimits,
+  ) {
+    this.limits = limits ?? callLimitsFromEnv({}).limits;
+  }
 
   async *stream(route: ModelRoute, request: TurnRequest, options: WireOptions): AsyncIterable<ProviderEvent> {
     const { InvokeModelWithResponseStreamCommand } = await import("@aws-sdk/client-bedrock-runtime");
@@ -37,32 +45,61 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
       accept: "application/json",
       body: bodyFor(route, request, options),
     });
-    const response = await route.client.send(command, { abortSignal: request.signal });
-    const decoder = new TextDecoder();
     const assembler = new StreamAssembler();
-    for await (const item of response.body ?? []) {
-      if (!item.chunk?.bytes) continue;
-      const event = JSON.parse(decoder.decode(item.chunk.bytes)) as AnthropicStreamEvent;
-      yield* assembler.push(event);
+    // The idle timer runs from the send: a stall before the headers, after them or mid-event all end here.
+    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
+    let phase: StallPhase = "before-headers";
+    try {
+      const response = await route.client.send(command, { abortSignal: watchdog.signal });
+      phase = "before-events";
+      watchdog.touch();
+      const decoder = new TextDecoder();
+      for await (const item of response.body ?? []) {
+        watchdog.touch();
+        if (!item.chunk?.bytes) continue;
+        const event = JSON.parse(decoder.decode(item.chunk.bytes)) as AnthropicStreamEvent;
+        for (const out of assembler.push(event)) {
+          if (out.type === "tool_use_start") phase = "mid-tool-call";
+          else if (out.type === "block_stop" || phase === "before-events") phase = "mid-text";
+          yield out;
+        }
+      }
+    } catch (err) {
+      if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
+      throw err;
+    } finally {
+      watchdog.stop();
     }
+    // Over some transports an aborted body just ends (no error): the timer says why it ended.
+    if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
     if (!assembler.done) throw streamCutError("(the stream ended before message_stop)", route.context);
   }
 
   async invoke(route: ModelRoute, request: TurnRequest, options: WireOptions): Promise<AssistantMessage> {
     const { InvokeModelCommand } = await import("@aws-sdk/client-bedrock-runtime");
-    const out = await route.client.send(
-      new InvokeModelCommand({
-        modelId: route.sendId,
-        contentType: "application/json",
-        accept: "application/json",
-        body: bodyFor(route, request, options),
-      }),
-      { abortSignal: request.signal },
-    );
-    return messageFromBody(JSON.parse(new TextDecoder().decode(out.body)));
+    // A whole-body call has no events to watch: one deadline for all of it (API_TIMEOUT_MS).
+    const watchdog = new IdleWatchdog(this.limits.requestMs, request.signal);
+    try {
+      const out = await route.client.send(
+        new InvokeModelCommand({
+          modelId: route.sendId,
+          contentType: "application/json",
+          accept: "application/json",
+          body: bodyFor(route, request, options),
+        }),
+        { abortSignal: watchdog.signal },
+      );
+      return messageFromBody(JSON.parse(new TextDecoder().decode(out.body)));
+    } catch (err) {
+      if (watchdog.fired) throw stallError("whole-call", this.limits).withContext(route.context);
+      throw err;
+    } finally {
+      watchdog.stop();
+    }
   }
 
   async countTokens(route: ModelRoute, request: TurnRequest): Promise<number> {
+    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
     try {
       const { CountTokensCommand } = await import("@aws-sdk/client-bedrock-runtime");
       const body = buildInvokeBody(request, { maxTokens: 1, caching: false });
@@ -71,12 +108,14 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
           modelId: route.foundationModelId,
           input: { invokeModel: { body: new TextEncoder().encode(JSON.stringify(body)) } },
         }),
-        { abortSignal: request.signal },
+        { abortSignal: watchdog.signal },
       );
       return out.inputTokens ?? estimateTokens(request);
     } catch {
       // Counting is advisory (context meter, compaction trigger): an estimate is good enough when it fails.
       return estimateTokens(request);
+    } finally {
+      watchdog.stop();
     }
   }
 

@@ -4,6 +4,7 @@ import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
 import type { RetryPolicy } from "../model/retry.js";
 import { ModelRouter } from "../model/router.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
+import { callLimitsFromEnv } from "./timeouts.js";
 
 /** The provider a session uses, with what each role resolved to and anything the user should be told. */
 export interface BedrockSession {
@@ -13,6 +14,8 @@ export interface BedrockSession {
   side: ResolvedModel | undefined;
   /** Warnings to show once at start (e.g. the side model fell back to the main model). */
   warnings: string[];
+  /** The main model's max_tokens per turn and the most it accepts (to retry a cut-off tool call with room). */
+  outputLimits: { maxTokens: number; ceiling: number };
 }
 
 /** Turns a resolved model into a callable route (client for its region, limits, caching support). */
@@ -54,13 +57,17 @@ export async function createBedrockSession(
       `Side-task model ${err.model ?? ""} cannot be used in ${err.region ?? connection.region.region}: ${err.explanation} Side tasks will use the main model ${main.sendId}. Fix: ${err.fix}`,
     );
   }
+  const { limits, warnings: limitWarnings } = callLimitsFromEnv(connection.env);
+  warnings.push(...limitWarnings);
+  const mainRoute = await routeFor(connection, "main", main);
   const provider = new ModelRouter({
-    client: new BedrockInvokeClient(connection.credentials),
-    main: await routeFor(connection, "main", main),
+    client: new BedrockInvokeClient(connection.credentials, limits),
+    main: mainRoute,
     side: side ? await routeFor(connection, "small", side) : undefined,
     caching: !connection.settings.disablePromptCaching.value,
-    retry: options.retry,
+    retry: options.retry ?? limits.retry,
     onNotice: options.onNotice,
   });
-  return { provider, main, side, warnings };
+  const ceiling = Math.max(main.capabilities.maxOutputUpper, mainRoute.defaultMaxTokens);
+  return { provider, main, side, warnings, outputLimits: { maxTokens: mainRoute.defaultMaxTokens, ceiling } };
 }

@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/errors.js";
 import { PermissionRuleError } from "../permissions/rule.js";
+import { SessionLockedError } from "../session/lock.js";
 import { SessionNotFoundError } from "../session/store.js";
 
 /** A usage mistake (a flag, an SDK option): exit code 2, message and fix only. */
@@ -18,6 +19,7 @@ export function isUsageError(err: unknown): err is Error & { fix?: string } {
     err instanceof UsageError ||
     err instanceof ConfigError ||
     err instanceof PermissionRuleError ||
-    err instanceof SessionNotFoundError
+    err instanceof SessionNotFoundError ||
+    err instanceof SessionLockedError
   );
 }

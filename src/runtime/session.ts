@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { repairHistory } from "../agent/history.js";
 import { Agent } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
+import type { OutputLimits } from "../agent/truncation.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { claudeSettingsPath, describeSource, loadSettings, type Settings } from "../config/index.js";
 import type { Message, ModelPrice, ModelProvider } from "../model/types.js";
@@ -91,6 +93,8 @@ interface SessionParts {
   signal?: AbortSignal;
   thinking?: { budget: number; mode: "enabled" | "adaptive" };
   notices?: { drain(): string[] };
+  /** The main model's max_tokens and the most it accepts, for recovering from cut-off answers. */
+  outputLimits?: OutputLimits;
   parentCallId?: string;
   /** The sequence number to continue from (a resumed transcript). */
   lastSeq: number;
@@ -159,6 +163,7 @@ export class Session {
       wantTitle: parts.history.length === 0 && !parts.parentCallId,
       thinking: parts.thinking,
       notices: parts.notices,
+      outputLimits: parts.outputLimits,
     });
     this.startEvent = {
       type: "session_start",
@@ -369,6 +374,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
       'start one with quarry -p "…"',
     );
   }
+  existing?.lock(); // one writer per session: a second run stops here, before any network call
 
   // Credentials never leave in clear: to the model, the transcript, stdout or stderr (docs/security/secrets.md).
   const secrets = options.secrets ?? (await createSessionSecrets({ env }));
@@ -436,6 +442,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     signal: options.signal,
     thinking: thinkingFor(settings.maxThinkingTokens?.value, caps.thinking),
     notices,
+    outputLimits: bedrock.outputLimits,
     lastSeq,
   });
 }
@@ -450,18 +457,8 @@ export function replayMessages(events: readonly { type: string; [k: string]: unk
     if (e.type === "message") messages.push(e.message as Message);
     else if (e.type === "compacted") messages = [...(e.messages as Message[])];
   }
-  // Tool calls whose results never made it (the process died while they ran) cannot be sent back. Trailing
-  // user messages stay: tool results after --max-turns, or a prompt cancelled before any reply; the API joins
-  // consecutive user messages with the next prompt.
-  const last = messages.at(-1);
-  if (
-    last?.role === "assistant" &&
-    Array.isArray(last.content) &&
-    last.content.some((b) => b.type === "tool_use")
-  ) {
-    messages.pop();
-  }
-  return messages;
+  // A damaged or interleaved transcript must still give a history Bedrock accepts (src/agent/history.ts).
+  return repairHistory(messages).messages;
 }
 
 /** MAX_THINKING_TOKENS applies only to models that think; 0 or unset means no extended thinking. */

@@ -1,5 +1,7 @@
 // Sessions: append-only, redacted JSONL transcripts per project, and resume.
+
 export { DATA_DIR_ENV, projectKey, resolveDataDir } from "./locations.js";
+export { type SessionLock, SessionLockedError } from "./lock.js";
 export { type LoadedSession, readTranscript } from "./reader.js";
 export {
   SessionNotFoundError,

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { projectKey, resolveDataDir } from "./locations.js";
+import { acquireSessionLock, type SessionLock } from "./lock.js";
 import { type LoadedSession, readTranscript } from "./reader.js";
 import {
   type SessionEvent,
@@ -41,6 +42,8 @@ export class SessionNotFoundError extends Error {
 
 /** A saved session on disk. */
 export class StoredSession {
+  private held: SessionLock | undefined;
+
   constructor(
     readonly id: string,
     readonly path: string,
@@ -52,9 +55,19 @@ export class StoredSession {
     return readTranscript(this.path);
   }
 
-  /** Continues the transcript in place, recording that it was resumed. */
+  /**
+   * Claims the session for this process (one writer per session, src/session/lock.ts); throws
+   * SessionLockedError while another live process has it. Call early to fail before any network call.
+   */
+  lock(): SessionLock {
+    this.held ??= acquireSessionLock(lockPath(this.path), this.id);
+    return this.held;
+  }
+
+  /** Continues the transcript in place, recording that it was resumed; the lock goes when the writer closes. */
   resume(): SessionWriter {
-    const writer = new SessionWriter(this.id, this.path, this.now);
+    const lock = this.lock();
+    const writer = new SessionWriter(this.id, this.path, this.now, () => lock.release());
     writer.append({ type: "resumed" });
     return writer;
   }
@@ -98,7 +111,9 @@ export class SessionStore {
     const dir = this.projectDir(options.projectRoot);
     // Transcripts hold code and command output: keep them private to the user.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const writer = new SessionWriter(id, join(dir, `${id}${EXTENSION}`), this.now);
+    const path = join(dir, `${id}${EXTENSION}`);
+    const lock = acquireSessionLock(lockPath(path), id);
+    const writer = new SessionWriter(id, path, this.now, () => lock.release());
     const header: SessionHeader = {
       type: "session",
       id,
@@ -191,6 +206,11 @@ export class SessionStore {
     }
     return undefined;
   }
+}
+
+/** The lock file beside a transcript: `<id>.lock`. */
+function lockPath(transcript: string): string {
+  return `${transcript.slice(0, -EXTENSION.length)}.lock`;
 }
 
 /** The text of a user event, one line, for listings: `text`, `prompt`, or `content` (string or blocks). */

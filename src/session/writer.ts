@@ -24,6 +24,8 @@ export class SessionWriter {
     readonly id: string,
     readonly path: string,
     private readonly now: () => Date = () => new Date(),
+    /** Runs once the file is closed (the store releases the session lock here). */
+    private readonly onClose?: () => void,
   ) {
     this.fd = openSync(path, "a+", 0o600);
     this.repairTornTail(this.fd);
@@ -54,6 +56,7 @@ export class SessionWriter {
     fsyncSync(this.fd);
     closeSync(this.fd);
     this.fd = undefined;
+    this.onClose?.();
   }
 
   // A process killed mid-write leaves a partial last line; start on a fresh line so the next event is not

@@ -1,4 +1,5 @@
 import type { AgentEvent } from "../agent/events.js";
+import { StreamContinuity } from "../agent/stream-continuity.js";
 import { SecretRegistry } from "../secrets/registry.js";
 
 /**
@@ -22,6 +23,8 @@ export interface PrintSink {
 export class PrintRenderer {
   private sessionId = "";
   private readonly out: PrintSink;
+  /** stream-json never repeats text after a retry (src/agent/stream-continuity.ts). */
+  private readonly continuity = new StreamContinuity();
 
   constructor(
     private readonly format: OutputFormat,
@@ -42,7 +45,7 @@ export class PrintRenderer {
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
     if (this.format === "stream-json" || this.format === "quarry-events") {
-      this.writeJson({ ...event, session_id: this.sessionId });
+      for (const e of this.continuity.filter(event)) this.writeJson({ ...e, session_id: this.sessionId });
       return;
     }
     switch (event.type) {

@@ -102,13 +102,14 @@ describe.skipIf(!HAS_TMUX)("interactive TUI in a pseudo-terminal (tmux, emulator
     const world = defaultWorld();
     // ~1,900 characters at 10 tokens a second: the answer would take about 45 s to stream.
     const story = Array.from({ length: 40 }, (_, i) => `Sentence ${i + 1} of a very slow answer.`).join(" ");
+    // "quick" first: the cancelled prompt reaches Bedrock merged with the next one (roles must alternate).
     world.script = [
-      { model: "sonnet", promptIncludes: "slow", reply: { content: [{ type: "text", text: story }] } },
       {
         model: "sonnet",
         promptIncludes: "quick",
         reply: { content: [{ type: "text", text: "Quick answer done." }] },
       },
+      { model: "sonnet", promptIncludes: "slow", reply: { content: [{ type: "text", text: story }] } },
     ];
     world.latency = { requestMs: 0, firstTokenMs: 0, tokensPerSecond: 10 };
     emulator = await startEmulator({ world });
