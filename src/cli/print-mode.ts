@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { AgentEvent } from "../agent/events.js";
 import { QuarryError } from "../bedrock/errors.js";
+import { DenialReporter } from "../headless/denials.js";
+import { headlessFlagError, isHeadlessFormat, runHeadless } from "../headless/run.js";
 import { type OutputFormat, PrintRenderer } from "../ui/print.js";
 import type { PrintOptions } from "./commands/print.js";
 import { isUsageError, openAgentSession } from "./session-setup.js";
 
-const FORMATS: OutputFormat[] = ["text", "json", "stream-json"];
+const FORMATS: OutputFormat[] = ["text", "json", "stream-json", "quarry-events"];
 
 /**
  * `quarry -p`: answers one prompt non-interactively. Exit codes: 0 success, 1 an error during the run,
@@ -18,9 +20,18 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     process.stderr.write(`quarry: --output-format must be one of ${FORMATS.join(", ")} (got "${format}")\n`);
     return 2;
   }
+  const headless = isHeadlessFormat(format, options);
+  const flagError = headless ? headlessFlagError(format, options) : undefined;
+  if (flagError) {
+    process.stderr.write(`${flagError}\n`);
+    return 1;
+  }
+  // With stream-json input, stdin carries the messages (docs/headless.md), not one prompt.
+  const streamInput = options.inputFormat === "stream-json";
   let prompt = promptWords.join(" ").trim();
-  if (!prompt || prompt === "-") prompt = process.stdin.isTTY ? "" : readFileSync(0, "utf8").trim();
-  if (!prompt) {
+  if (!streamInput && (!prompt || prompt === "-"))
+    prompt = process.stdin.isTTY ? "" : readFileSync(0, "utf8").trim();
+  if (!prompt && !streamInput) {
     process.stderr.write(
       'quarry: print mode needs a prompt: quarry -p "your request" (or pipe it on stdin)\n',
     );
@@ -35,8 +46,18 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     : undefined;
   try {
     if (simulation) process.stderr.write(`quarry: ${simulation.banner}\n`);
+    const sessionOptions = simulation ? { ...options, model: undefined, region: undefined } : options;
+    if (headless) {
+      const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+      return await runHeadless(prompt, sessionOptions, {
+        ...io,
+        env: simulation?.env,
+        signal: controller.signal,
+      });
+    }
+    const denials = new DenialReporter(process.stderr);
     const session = await openAgentSession({
-      options: simulation ? { ...options, model: undefined, region: undefined } : options,
+      options: sessionOptions,
       interactive: false,
       signal: controller.signal,
       cwd: process.cwd(),
@@ -47,8 +68,10 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     let done: Extract<AgentEvent, { type: "done" }> | undefined;
     for await (const event of session.agent.run(prompt)) {
       renderer.handle(event);
+      denials.handle(event);
       if (event.type === "done") done = event;
     }
+    denials.finish();
     await session.close();
     return done?.reason === "end_turn" || done?.reason === "max_turns" ? 0 : 1;
   } catch (err) {

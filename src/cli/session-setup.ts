@@ -60,6 +60,8 @@ export interface OpenSessionOptions {
    * as print mode does: denied, and the model told why. The decision is the policy's, with `ask` details.
    */
   ask?: (question: PermissionQuestion, decision: PolicyDecision) => Promise<PermissionAnswer>;
+  /** `--system-prompt` replaces Quarry's system prompt; `--append-system-prompt` adds to it (docs/headless.md). */
+  systemPrompt?: { replace?: string; append?: string };
 }
 
 /** The permission policy's decision, including the `ask` details (summary, suggested rules). */
@@ -81,6 +83,8 @@ export interface AgentSession {
   policy: PermissionPolicy;
   /** The main model's context window in tokens, for a "context used" figure. */
   contextWindow: number;
+  /** The names of the tools the model is offered. */
+  toolNames: string[];
   close(): Promise<void>;
 }
 
@@ -116,6 +120,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     deny: [...settings.permissions.deny, ...fromFlag(opts.disallowedTools, "--disallowedTools")],
     projectRoot,
     home: homedir(),
+    additionalDirectories: opts.addDir,
   });
   const store = SessionStore.fromEnvironment(env);
   const existing = opts.resume
@@ -177,7 +182,12 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
       const resolved = resolveForNonInteractive(decision);
       return { behavior: resolved.behavior === "allow" ? "allow" : "deny", reason: resolved.reason };
     },
-    system: buildSystemPrompt(environmentFacts(o.cwd), memory),
+    system: [
+      o.systemPrompt?.replace ?? buildSystemPrompt(environmentFacts(o.cwd), memory),
+      o.systemPrompt?.append,
+    ]
+      .filter(Boolean)
+      .join("\n\n"),
     maxTurns,
     contextWindow: bedrock.main.capabilities.contextWindow,
     modelName: bedrock.main.sendId,
@@ -195,6 +205,7 @@ export async function openAgentSession(o: OpenSessionOptions): Promise<AgentSess
     warnings,
     policy,
     contextWindow: bedrock.main.capabilities.contextWindow,
+    toolNames: tools.map((t) => t.name),
     startEvent: {
       type: "session_start",
       sessionId: writer.id,

@@ -1,6 +1,6 @@
 import type { AgentEvent } from "../agent/events.js";
 
-export type OutputFormat = "text" | "json" | "stream-json";
+export type OutputFormat = "text" | "json" | "stream-json" | "quarry-events";
 
 export interface PrintSink {
   stdout: { write(s: string): unknown };
@@ -9,7 +9,8 @@ export interface PrintSink {
 
 /**
  * Renders agent events for print mode. `text`: the final answer on stdout, warnings and errors on stderr.
- * `json`: one result object at the end. `stream-json`: every event as one JSON line as it happens.
+ * `json`: one result object at the end. `quarry-events`: every event as one JSON line as it happens. (`json` and
+ * `stream-json` in print mode speak Claude Code's protocol instead: src/headless/.)
  */
 export class PrintRenderer {
   private sessionId = "";
@@ -22,7 +23,7 @@ export class PrintRenderer {
   /** Handles one event. */
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
-    if (this.format === "stream-json") {
+    if (this.format === "stream-json" || this.format === "quarry-events") {
       this.sink.stdout.write(`${JSON.stringify({ ...event, session_id: this.sessionId })}\n`);
       return;
     }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
+import { addHeadlessOptions, type HeadlessOptions } from "../../headless/flags.js";
 
-export interface PrintOptions {
+export interface PrintOptions extends HeadlessOptions {
   print?: boolean;
   outputFormat?: string;
   model?: string;
@@ -16,10 +17,14 @@ export interface PrintOptions {
 
 /** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
 export function addSessionOptions(program: Command): Command {
-  return program
+  program
     .argument("[prompt...]", "the request (with -p; read from stdin when omitted)")
     .option("-p, --print", "run non-interactively: answer the prompt and exit (for scripts and CI)")
-    .option("--output-format <format>", "print mode output: text, json or stream-json", "text")
+    .option(
+      "--output-format <format>",
+      "print mode output: text, json, stream-json (Claude Code's messages) or quarry-events",
+      "text",
+    )
     .option(
       "--model <model>",
       "model alias (opus, sonnet, haiku), Bedrock model ID, inference profile or ARN",
@@ -38,6 +43,7 @@ export function addSessionOptions(program: Command): Command {
       "--simulate",
       "run against the built-in Bedrock emulator with a scripted demo model (no AWS needed)",
     );
+  return addHeadlessOptions(program);
 }
 
 /** Runs print mode; returns the exit code. The implementation loads lazily so --version stays fast. */
