@@ -18,7 +18,7 @@ export interface RunTotals {
 export function buildResult(
   done: Extract<AgentEvent, { type: "done" }>,
   totals: RunTotals,
-  ctx: { sessionId: string; maxTurns?: number },
+  ctx: { sessionId: string },
 ): ResultLine {
   const common = {
     type: "result" as const,
