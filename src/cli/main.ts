@@ -13,7 +13,9 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
     .description("A terminal coding agent for Claude on Amazon Bedrock")
     .version(readPackageVersion(), "-v, --version", "print the version and exit")
     .helpOption("-h, --help", "show this help")
-    .showHelpAfterError()
+    // One line and a pointer, not the whole help, after a mistake (docs/headless.md, "Errors").
+    .showHelpAfterError("(see quarry --help, or quarry help <command>)")
+    .helpCommand("help [command]", "show help for a command")
     .exitOverride();
 
   program

@@ -1,5 +1,7 @@
+import type { HeadlessOptions } from "../headless/flags.js";
+
 /** The top-level session flags as commander parses them (strings, unvalidated). */
-export interface PrintOptions {
+export interface PrintOptions extends HeadlessOptions {
   print?: boolean;
   outputFormat?: string;
   model?: string;

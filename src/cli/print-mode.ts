@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { DenialReporter } from "../headless/denials.js";
+import { headlessFlagError, isHeadlessFormat, runHeadless } from "../headless/run.js";
 import { QuarryError } from "../model/errors.js";
 import type { EventOf } from "../protocol/events.js";
 import { isUsageError } from "../runtime/errors.js";
@@ -20,9 +22,18 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     process.stderr.write(`quarry: --output-format must be one of ${FORMATS.join(", ")} (got "${format}")\n`);
     return 2;
   }
+  const headless = isHeadlessFormat(format, options);
+  const flagError = headless ? headlessFlagError(format, options) : undefined;
+  if (flagError) {
+    process.stderr.write(`${flagError}\n`);
+    return 1;
+  }
+  // With stream-json input, stdin carries the messages (docs/headless.md), not one prompt.
+  const streamInput = options.inputFormat === "stream-json";
   let prompt = promptWords.join(" ").trim();
-  if (!prompt || prompt === "-") prompt = process.stdin.isTTY ? "" : readFileSync(0, "utf8").trim();
-  if (!prompt) {
+  if (!streamInput && (!prompt || prompt === "-"))
+    prompt = process.stdin.isTTY ? "" : readFileSync(0, "utf8").trim();
+  if (!prompt && !streamInput) {
     process.stderr.write(
       'quarry: print mode needs a prompt: quarry -p "your request" (or pipe it on stdin)\n',
     );
@@ -41,6 +52,16 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
   try {
     if (simulation) stderr.write(`quarry: ${simulation.banner}\n`);
     const flags = simulation ? { ...options, model: undefined, region: undefined } : options;
+    if (headless) {
+      const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() };
+      return await runHeadless(prompt, flags, {
+        ...io,
+        env: simulation?.env,
+        signal: controller.signal,
+        secrets,
+      });
+    }
+    const denials = new DenialReporter(stderr);
     const config = sessionConfigFromFlags(flags, { cwd: process.cwd(), env: simulation?.env });
     const session = await openSession(config, { signal: controller.signal, secrets });
     renderer.handle(session.start());
@@ -48,8 +69,10 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     let done: EventOf<"done"> | undefined;
     for await (const event of session.run(prompt)) {
       renderer.handle(event);
+      denials.handle(event);
       if (event.type === "done") done = event;
     }
+    denials.finish();
     await session.close();
     return done?.reason === "end_turn" || done?.reason === "max_turns" ? 0 : 1;
   } catch (err) {

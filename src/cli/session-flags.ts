@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import type { PermissionMode } from "../permissions/index.js";
 import { splitRuleList } from "../permissions/rule.js";
 import { SESSION_MODES, type SessionConfig } from "../runtime/config.js";
@@ -33,5 +34,10 @@ export function sessionConfigFromFlags(
     resume: options.resume,
     continue: options.continue,
     trustProject: options.trustProject,
+    systemPrompt:
+      options.systemPrompt !== undefined || options.appendSystemPrompt !== undefined
+        ? { replace: options.systemPrompt, append: options.appendSystemPrompt }
+        : undefined,
+    additionalDirectories: options.addDir?.map((dir) => resolve(where.cwd, dir)),
   };
 }

@@ -31,6 +31,10 @@ export interface SessionConfig {
   continue?: boolean;
   /** Trust the project's own settings for this run (`--trust-project`; docs/security/trust.md). */
   trustProject?: boolean;
+  /** `--system-prompt` replaces Quarry's system prompt; `--append-system-prompt` adds to it (docs/headless.md). */
+  systemPrompt?: { replace?: string; append?: string };
+  /** Directories treated like the project (`--add-dir`), absolute. */
+  additionalDirectories?: string[];
 }
 
 /** The modes a SessionConfig accepts, for front ends that validate user input. */

@@ -354,6 +354,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     deny: [...settings.permissions.deny, ...rules(config.deny)],
     projectRoot,
     home: homedir(),
+    additionalDirectories: config.additionalDirectories,
     // Writes to the user's own config and data (settings, sessions) always ask: docs/security/protected-paths.md.
     protectedDirectories: [
       settings.userConfigDir.value,
@@ -431,7 +432,12 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     context,
     secrets,
     sandbox,
-    system: buildSystemPrompt(environmentFacts(cwd), memory),
+    system: [
+      config.systemPrompt?.replace ?? buildSystemPrompt(environmentFacts(cwd), memory),
+      config.systemPrompt?.append,
+    ]
+      .filter(Boolean)
+      .join("\n\n"),
     maxTurns: config.maxTurns ?? 50,
     history,
     writer,

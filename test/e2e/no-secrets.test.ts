@@ -234,7 +234,7 @@ describe("no credential ever reaches a transcript, a log or the output", async (
       AWS_SESSION_TOKEN: SESSION_TOKEN,
     };
     const ok = await runCli(
-      ["-p", "show env", "--allowedTools", "Bash(env:*)", "Bash(grep:*)", "--output-format", "stream-json"],
+      ["-p", "show env", "--allowedTools", "Bash(env:*)", "Bash(grep:*)", "--output-format", "quarry-events"],
       {
         cwd: repo,
         emulator: started.emulator,

@@ -206,7 +206,7 @@ describe("quarry -p against scripted emulator conversations", () => {
       }),
     );
     const repo = makeRepo();
-    const run = await runCli(["-p", "hello", "--output-format", "stream-json"], {
+    const run = await runCli(["-p", "hello", "--output-format", "quarry-events"], {
       cwd: repo,
       emulator: em,
       home,
@@ -277,7 +277,7 @@ describe("compaction", () => {
     });
     expect(first.code).toBe(0);
     const second = await runCli(
-      ["-p", `second request: ${"more ".repeat(200)}`, "--continue", "--output-format", "stream-json"],
+      ["-p", `second request: ${"more ".repeat(200)}`, "--continue", "--output-format", "quarry-events"],
       {
         cwd: repo,
         emulator: em,

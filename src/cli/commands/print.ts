@@ -1,14 +1,19 @@
 import type { Command } from "commander";
+import { addHeadlessOptions } from "../../headless/flags.js";
 import type { PrintOptions } from "../options.js";
 
 export type { PrintOptions } from "../options.js";
 
 /** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
 export function addSessionOptions(program: Command): Command {
-  return program
+  program
     .argument("[prompt...]", "the request (with -p; read from stdin when omitted)")
     .option("-p, --print", "run non-interactively: answer the prompt and exit (for scripts and CI)")
-    .option("--output-format <format>", "print mode output: text, json, stream-json or quarry-events", "text")
+    .option(
+      "--output-format <format>",
+      "print mode output: text, json, stream-json (Claude Code's messages) or quarry-events",
+      "text",
+    )
     .option(
       "--model <model>",
       "model alias (opus, sonnet, haiku), Bedrock model ID, inference profile or ARN",
@@ -31,6 +36,7 @@ export function addSessionOptions(program: Command): Command {
       "--simulate",
       "run against the built-in Bedrock emulator with a scripted demo model (no AWS needed)",
     );
+  return addHeadlessOptions(program);
 }
 
 /** Runs print mode; returns the exit code. The implementation loads lazily so --version stays fast. */
