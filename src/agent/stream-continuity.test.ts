@@ -10,12 +10,13 @@ function run(events: AgentEvent[]) {
   return events.flatMap((e) => c.filter(e));
 }
 
-/** What a consumer ends up showing: deltas appended, rewinds applied. */
+/** What a consumer ends up showing: a delta's keep_chars applied first, then its text appended. */
 function shown(out: Record<string, unknown>[]): string {
   let text = "";
   for (const e of out) {
-    if (e.type === "text_delta") text += e.text as string;
-    if (e.type === "text_rewind") text = text.slice(0, e.keep_chars as number);
+    if (e.type !== "text_delta") continue;
+    if (typeof e.keep_chars === "number") text = text.slice(0, e.keep_chars);
+    text += e.text as string;
   }
   return text;
 }
@@ -34,13 +35,18 @@ describe("StreamContinuity", () => {
       "wer",
       " is 42.",
     ]);
-    expect(out.some((e) => e.type === "text_rewind")).toBe(false);
+    expect(out.some((e) => "keep_chars" in e)).toBe(false);
   });
 
   it("rewinds to the common prefix when the retried attempt says something else", () => {
     const out = run([delta("The answer is 4"), retry, delta("The result"), delta(" is 42.")]);
-    expect(out).toContainEqual({ type: "text_rewind", keep_chars: 4 });
+    expect(out).toContainEqual({ type: "text_delta", text: "result", keep_chars: 4 });
     expect(shown(out)).toBe("The result is 42.");
+  });
+
+  it("keeps each event's envelope (seq, session id), so the output still validates as protocol events", () => {
+    const stamped = { ...delta("Hi"), v: 1, seq: 9, session_id: "s" } as AgentEvent;
+    expect(run([stamped])).toEqual([{ type: "text_delta", text: "Hi", v: 1, seq: 9, session_id: "s" }]);
   });
 
   it("starts afresh at each turn", () => {

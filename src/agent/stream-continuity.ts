@@ -4,8 +4,9 @@ import type { AgentEvent } from "./events.js";
  * Keeps a streamed turn's text free of repeats across retries, for consumers that cannot take text back
  * (stream-json; docs/decisions/0012-fault-handling.md). A retried attempt usually starts by saying again what
  * the failed one already said: that part is not emitted twice. If the new attempt says something different,
- * a `text_rewind` event tells the consumer how many characters of this turn's text to keep, and the new text
- * follows from there. The `retry` event itself is passed on, marked with how much text was already shown.
+ * the next text_delta carries `keep_chars`: how many characters of this turn's text to keep before its text.
+ * The `retry` event itself is passed on, marked with how much text was already shown. Events keep their
+ * envelope (seq, session id), so the output still validates against src/protocol.
  */
 export class StreamContinuity {
   /** Text the consumer holds for this turn. */
@@ -27,26 +28,23 @@ export class StreamContinuity {
         this.retried = true;
         return [{ ...event, shown_text_chars: this.shown.length }];
       case "text_delta":
-        return this.text(event.text);
+        return this.text(event);
       default:
         return [event];
     }
   }
 
-  private text(delta: string): Record<string, unknown>[] {
-    this.current += delta;
+  private text(event: Extract<AgentEvent, { type: "text_delta" }>): Record<string, unknown>[] {
+    this.current += event.text;
     if (!this.retried || this.current.startsWith(this.shown)) {
       const fresh = this.current.slice(this.shown.length);
       this.shown = this.current;
-      return fresh ? [{ type: "text_delta", text: fresh }] : [];
+      return fresh ? [{ ...event, text: fresh }] : [];
     }
     if (this.shown.startsWith(this.current)) return []; // still repeating what was shown
     let keep = 0;
     while (this.shown[keep] === this.current[keep]) keep++;
     this.shown = this.current;
-    return [
-      { type: "text_rewind", keep_chars: keep },
-      { type: "text_delta", text: this.current.slice(keep) },
-    ];
+    return [{ ...event, text: this.current.slice(keep), keep_chars: keep }];
   }
 }

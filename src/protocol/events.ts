@@ -48,15 +48,28 @@ const eventSchemas = [
   /** One conversation message as sent to or received from the model; resume replays these. */
   z.object({ type: z.literal("message"), message }),
   z.object({ type: z.literal("turn_start"), turn: z.number().int().positive() }),
-  z.object({ type: z.literal("text_delta"), text: z.string() }),
+  z.object({
+    type: z.literal("text_delta"),
+    text: z.string(),
+    /**
+     * Set by print mode after a retry whose text differs from what was shown (src/agent/stream-continuity.ts):
+     * keep only this many characters of the turn's text, then append `text`.
+     */
+    keep_chars: z.number().int().nonnegative().optional(),
+  }),
   z.object({ type: z.literal("thinking_delta"), text: z.string() }),
-  /** A streamed attempt failed and is being retried: drop the text streamed since the last turn_start. */
+  /**
+   * A streamed attempt failed and is being retried: drop the text streamed since the last turn_start — unless
+   * `shown_text_chars` is set (print mode's output), when the text shown so far stands and the retried
+   * attempt's text continues it without repeats (a `keep_chars` on a later text_delta takes some back).
+   */
   z.object({
     type: z.literal("retry"),
     attempt: z.number().int().positive(),
     delayMs: z.number().nonnegative(),
     message: z.string(),
     kind: z.string().optional(),
+    shown_text_chars: z.number().int().nonnegative().optional(),
   }),
   z.object({
     type: z.literal("tool_call"),

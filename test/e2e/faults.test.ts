@@ -166,7 +166,7 @@ describe("a cut-off answer is never taken as complete", () => {
     const repo = makeRepo();
     const run = await runCli(["-p", "write", "--output-format", "json"], { cwd: repo, emulator: em, home });
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject({ is_error: true, subtype: "error_error" });
+    expect(JSON.parse(run.stdout)).toMatchObject({ is_error: true, subtype: "error_during_execution" });
     expect(run.stderr).toContain("the answer is incomplete");
     expect(run.stderr).toContain("CLAUDE_CODE_MAX_OUTPUT_TOKENS");
     expectValidRequests(em);
@@ -321,7 +321,7 @@ describe("sessions stay usable", () => {
     expectValidRequests(em);
   }, 40_000);
 
-  it("stream-json after a retried stream does not repeat the text already emitted", async () => {
+  it("quarry-events after a retried stream does not repeat the text already emitted", async () => {
     // Long enough, and cut late enough (20 events of 24-character deltas), that text reaches stdout before
     // the cut: the secret scrubber holds back a short tail of every streamed block (src/secrets).
     const answer = "The answer is forty-two, worked out step by step. ".repeat(20).trim();
@@ -335,7 +335,7 @@ describe("sessions stay usable", () => {
         { reply: { content: [text(answer)] } },
       ]),
     );
-    const run = await runCli(["-p", "answer", "--output-format", "stream-json"], {
+    const run = await runCli(["-p", "answer", "--output-format", "quarry-events"], {
       cwd: makeRepo(),
       emulator: em,
       home,

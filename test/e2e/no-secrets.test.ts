@@ -146,10 +146,15 @@ describe("a held secret never leaves Quarry, in any encoding, by any exit", asyn
     "Bash(echo:*)",
   ];
 
-  it.each(["text", "json", "stream-json"])("--output-format %s", async (format) => {
+  it.each([
+    ["text"],
+    ["json"],
+    ["stream-json", "--verbose", "--include-partial-messages"],
+    ["quarry-events"],
+  ])("--output-format %s", async (...format: string[]) => {
     const repo = makeRepo();
     const before = started.emulator.log.length;
-    const run = await runCli(["-p", "find my credentials", ...allowed, "--output-format", format], {
+    const run = await runCli(["-p", "find my credentials", ...allowed, "--output-format", ...format], {
       cwd: repo,
       emulator: started.emulator,
       home: started.home,
