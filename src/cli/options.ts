@@ -11,4 +11,7 @@ export interface PrintOptions {
   resume?: string;
   region?: string;
   simulate?: boolean;
+  trustProject?: boolean;
+  mcpConfig?: string[];
+  strictMcpConfig?: boolean;
 }

@@ -32,5 +32,8 @@ export function sessionConfigFromFlags(
     deny: fromFlag(options.disallowedTools, "--disallowedTools"),
     resume: options.resume,
     continue: options.continue,
+    mcpConfig: options.mcpConfig,
+    strictMcpConfig: options.strictMcpConfig,
+    trustProject: options.trustProject,
   };
 }

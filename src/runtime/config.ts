@@ -29,6 +29,12 @@ export interface SessionConfig {
   resume?: string;
   /** Resume the project's most recent session. */
   continue?: boolean;
+  /** `--mcp-config`: MCP config files or JSON strings, later ones winning (docs/mcp.md). */
+  mcpConfig?: string[];
+  /** `--strict-mcp-config`: only the servers of `mcpConfig`, none from settings or `.mcp.json`. */
+  strictMcpConfig?: boolean;
+  /** `--trust-project`: the project folder counts as trusted for this run (its `.mcp.json` servers start). */
+  trustProject?: boolean;
 }
 
 /** The modes a SessionConfig accepts, for front ends that validate user input. */

@@ -6,6 +6,7 @@ import { createSecretScrubber } from "../agent/secret-scrubber.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { describeSource, loadSettings, type Settings } from "../config/index.js";
+import { type McpManager, prepareMcp, projectTrustedByFlagOrEnv, withMcpPermissions } from "../mcp/index.js";
 import type { Message, ModelPrice, ModelProvider } from "../model/types.js";
 import { createPermissionPolicy, type PermissionPolicy, type RuleInput } from "../permissions/index.js";
 import type { PermissionDecision, PermissionRequest } from "../permissions/types.js";
@@ -81,6 +82,8 @@ interface SessionParts {
   parentCallId?: string;
   /** The sequence number to continue from (a resumed transcript). */
   lastSeq: number;
+  /** The session's MCP servers (docs/mcp.md); a nested agent uses its parent's and does not own them. */
+  mcp?: McpManager;
 }
 
 /**
@@ -148,6 +151,7 @@ export class Session {
       cwd: parts.cwd,
       tools: parts.registry.names(),
       permissionMode: parts.policy.mode,
+      ...(parts.mcp ? { mcpServers: parts.mcp.statuses() } : {}),
     };
   }
 
@@ -252,10 +256,12 @@ export class Session {
       parentCallId: options.parentCallId,
       lastSeq: 0,
       notices: undefined,
+      mcp: undefined,
     });
   }
 
   async close(): Promise<void> {
+    await this.parts.mcp?.close();
     this.parts.writer.close();
   }
 
@@ -317,12 +323,33 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     );
   }
 
-  const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pendingNotices: string[] = [];
   const notices = { drain: () => pendingNotices.splice(0, pendingNotices.length) };
-  const bedrock = await createBedrockSession(connection, { onNotice: (m) => pendingNotices.push(m) });
-  warnings.push(...bedrock.warnings);
+  const registry = new ToolRegistry(createToolRegistry({ cwd }));
+  // MCP servers connect while Bedrock does; a bad --mcp-config has already thrown (docs/mcp.md).
+  const mcp = prepareMcp({
+    cwd,
+    projectRoot,
+    env,
+    home: homedir(),
+    userConfigDir: settings.userConfigDir.value,
+    flagConfigs: config.mcpConfig,
+    strict: config.strictMcpConfig,
+    trusted: projectTrustedByFlagOrEnv(config.trustProject, env),
+    registry,
+    notify: (m) => pendingNotices.push(m),
+  });
+  const mcpStarted = mcp.manager.start();
+  let bedrock: Awaited<ReturnType<typeof createBedrockSession>>;
+  try {
+    const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+    bedrock = await createBedrockSession(connection, { onNotice: (m) => pendingNotices.push(m) });
+  } catch (err) {
+    await mcp.manager.close();
+    throw err;
+  }
+  warnings.push(...bedrock.warnings, ...mcp.warnings, ...(await mcpStarted));
 
   let history: Message[] = [];
   let writer: SessionWriter;
@@ -337,7 +364,6 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     writer = store.create({ projectRoot, model: bedrock.main.sendId, id: randomUUID() });
   }
 
-  const registry = new ToolRegistry(createToolRegistry({ cwd }));
   const context: ToolContext = {
     ...createToolContext({ cwd, signal: options.signal }),
     readable: (path: string) =>
@@ -361,7 +387,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     },
     registry,
     policy,
-    decide: (request) => policy.decide(request),
+    decide: withMcpPermissions(mcp.manager, policy),
     hooks: options.hooks ?? NO_HOOKS,
     ask: options.ask,
     context,
@@ -378,6 +404,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     thinking: thinkingFor(settings.maxThinkingTokens?.value, caps.thinking),
     notices,
     lastSeq,
+    mcp: mcp.manager,
   });
 }
 
