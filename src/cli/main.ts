@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerDoctorCommands } from "./commands/doctor.js";
+import { registerMcpCommands } from "./commands/mcp.js";
 import { addSessionOptions, type PrintOptions, runPrintCommand } from "./commands/print.js";
 import { readPackageVersion } from "./version.js";
 
@@ -25,6 +26,7 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
     });
 
   registerDoctorCommands(program);
+  registerMcpCommands(program, setExitCode);
 
   addSessionOptions(program).action(async (words: string[], opts: PrintOptions) => {
     const interactive = !opts.print && process.stdin.isTTY && process.stdout.isTTY;

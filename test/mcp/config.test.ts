@@ -113,7 +113,11 @@ describe("the trust gate for .mcp.json servers", () => {
     { name: "p2", scope: "project" as const, origin: "/r/.mcp.json", config: stdio("b") },
     { name: "u", scope: "user" as const, origin: "~/.quarry/settings.json", config: stdio("c") },
   ];
-  const none = { enableAll: false, enabled: [], disabled: [] };
+  const none: { enableAll: boolean; enabled: string[]; disabled: string[] } = {
+    enableAll: false,
+    enabled: [],
+    disabled: [],
+  };
 
   it("untrusted: no project server starts, each says how to trust; user servers start", () => {
     const gate = gateProjectServers(servers, { trusted: false, approval: none, folder: "/r" });
