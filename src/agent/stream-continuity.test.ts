@@ -45,7 +45,7 @@ describe("StreamContinuity", () => {
   });
 
   it("keeps each event's envelope (seq, session id), so the output still validates as protocol events", () => {
-    const stamped = { ...delta("Hi"), v: 1, seq: 9, session_id: "s" } as AgentEvent;
+    const stamped = { ...delta("Hi"), v: 1, seq: 9, session_id: "s" } as unknown as AgentEvent;
     expect(run([stamped])).toEqual([{ type: "text_delta", text: "Hi", v: 1, seq: 9, session_id: "s" }]);
   });
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerDoctorCommands } from "./commands/doctor.js";
+import { registerMcpCommands } from "./commands/mcp.js";
 import { addSessionOptions, type PrintOptions, runPrintCommand } from "./commands/print.js";
 import { readPackageVersion } from "./version.js";
 
@@ -29,6 +30,7 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
     });
 
   registerDoctorCommands(program);
+  registerMcpCommands(program, setExitCode);
 
   program
     .command("trust [path]")

@@ -14,4 +14,6 @@ export interface PrintOptions extends HeadlessOptions {
   region?: string;
   simulate?: boolean;
   trustProject?: boolean;
+  mcpConfig?: string[];
+  strictMcpConfig?: boolean;
 }

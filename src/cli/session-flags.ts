@@ -39,5 +39,7 @@ export function sessionConfigFromFlags(
         ? { replace: options.systemPrompt, append: options.appendSystemPrompt }
         : undefined,
     additionalDirectories: options.addDir?.map((dir) => resolve(where.cwd, dir)),
+    mcpConfig: options.mcpConfig,
+    strictMcpConfig: options.strictMcpConfig,
   };
 }

@@ -18,6 +18,13 @@ import { PERMISSION_LISTS } from "./structured.js";
 import { suggestKey } from "./suggest.js";
 
 const STRUCTURED_KEYS = ["modelPins", "permissions", "catalogOverrides"] as const;
+// MCP servers and Claude Code's approval keys for .mcp.json (docs/mcp.md); src/mcp reads and checks them.
+const MCP_FILE_KEYS: readonly string[] = [
+  "mcpServers",
+  "enableAllProjectMcpServers",
+  "enabledMcpjsonServers",
+  "disabledMcpjsonServers",
+];
 const TOP_LEVEL_SCALARS = (Object.keys(SETTING_SPECS) as ScalarKey[]).filter((key) => !key.includes("."));
 /** Every key a Quarry settings file may hold at the top level. */
 export const KNOWN_FILE_KEYS: readonly string[] = [...TOP_LEVEL_SCALARS, ...STRUCTURED_KEYS];
@@ -113,6 +120,7 @@ export function readFileLayer(
 
   for (const [key, value] of Object.entries(file.data)) {
     if (key === "$schema") continue; // editors use it for completion; nothing to apply
+    if (MCP_FILE_KEYS.includes(key)) continue; // read by src/mcp/config-files.ts
     if ((TOP_LEVEL_SCALARS as string[]).includes(key)) {
       const scalarKey = key as ScalarKey;
       layer.scalars.set(scalarKey, readScalar([key], SETTING_SPECS[scalarKey], value));

@@ -42,6 +42,18 @@ const eventSchemas = [
     /** The tools offered to the model (names), once the registry is assembled. */
     tools: z.array(z.string()).optional(),
     permissionMode: z.string().optional(),
+    /** MCP servers and their state (docs/mcp.md); Claude Code's init `mcp_servers`. */
+    mcpServers: z
+      .array(
+        z.object({
+          name: z.string(),
+          status: z.string(),
+          source: z.string(),
+          error: z.string().optional(),
+          tools: z.number().optional(),
+        }),
+      )
+      .optional(),
   }),
   /** The user's prompt, as typed. */
   z.object({ type: z.literal("user"), prompt: z.string() }),

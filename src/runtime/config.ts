@@ -35,6 +35,10 @@ export interface SessionConfig {
   systemPrompt?: { replace?: string; append?: string };
   /** Directories treated like the project (`--add-dir`), absolute. */
   additionalDirectories?: string[];
+  /** `--mcp-config`: MCP config files or JSON strings, later ones winning (docs/mcp.md). */
+  mcpConfig?: string[];
+  /** `--strict-mcp-config`: only the servers of `mcpConfig`, none from settings or `.mcp.json`. */
+  strictMcpConfig?: boolean;
 }
 
 /** The modes a SessionConfig accepts, for front ends that validate user input. */

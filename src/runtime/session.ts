@@ -8,6 +8,7 @@ import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import type { OutputLimits } from "../agent/truncation.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { claudeSettingsPath, describeSource, loadSettings, type Settings } from "../config/index.js";
+import { type McpManager, prepareMcp, withMcpPermissions } from "../mcp/index.js";
 import type { Message, ModelPrice, ModelProvider } from "../model/types.js";
 import { createPermissionPolicy, type PermissionPolicy, type RuleInput } from "../permissions/index.js";
 import { prepareShellAnalysis } from "../permissions/shell.js";
@@ -28,6 +29,7 @@ import { resolveDataDir, type SessionEvent, SessionStore, type SessionWriter } f
 import { createToolContext, createToolRegistry, ToolRegistry } from "../tools/index.js";
 import { useTempJournal } from "../tools/temp-journal.js";
 import type { ToolContext } from "../tools/types.js";
+import { decideProjectTrust } from "../trust/decide.js";
 import type { SessionConfig } from "./config.js";
 import { UsageError } from "./errors.js";
 import { type HookRunner, NO_HOOKS } from "./hooks.js";
@@ -98,6 +100,8 @@ interface SessionParts {
   parentCallId?: string;
   /** The sequence number to continue from (a resumed transcript). */
   lastSeq: number;
+  /** The session's MCP servers (docs/mcp.md); a nested agent uses its parent's and does not own them. */
+  mcp?: McpManager;
 }
 
 /**
@@ -174,6 +178,7 @@ export class Session {
       cwd: parts.cwd,
       tools: parts.registry.names(),
       permissionMode: parts.policy.mode,
+      ...(parts.mcp ? { mcpServers: parts.mcp.statuses() } : {}),
     };
   }
 
@@ -279,11 +284,13 @@ export class Session {
       parentCallId: options.parentCallId,
       lastSeq: 0,
       notices: undefined,
+      mcp: undefined,
     });
   }
 
   async close(): Promise<void> {
-    // A nested agent shares its parent's sandbox; only the session that opened it closes it.
+    // A nested agent shares its parent's sandbox and MCP servers; only the session that opened them closes them.
+    await this.parts.mcp?.close();
     if (!this.parts.parentCallId) this.parts.sandbox.close();
     await this.parts.writer.close();
   }
@@ -381,13 +388,42 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   const secrets = options.secrets ?? (await createSessionSecrets({ env }));
   secrets.add(settings.bearerToken?.value.reveal(), "bearer token");
   secrets.add(settings.anthropicApiKey?.value.reveal(), "Anthropic API key");
-  const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
-  connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pendingNotices: string[] = [];
   const notices = { drain: () => pendingNotices.splice(0, pendingNotices.length) };
-  const bedrock = await createBedrockSession(connection, { onNotice: (m) => pendingNotices.push(m) });
-  warnings.push(...bedrock.warnings);
+  const registry = new ToolRegistry(createToolRegistry({ cwd }));
+  // MCP servers connect while Bedrock does; a bad --mcp-config has already thrown (docs/mcp.md).
+  const mcp = prepareMcp({
+    cwd,
+    projectRoot,
+    env,
+    home: homedir(),
+    userConfigDir: settings.userConfigDir.value,
+    flagConfigs: config.mcpConfig,
+    strict: config.strictMcpConfig,
+    // The same trust as the project's .quarry settings (docs/security/trust.md), for the repository root.
+    trusted:
+      settings.project?.trusted ??
+      decideProjectTrust({
+        folder: projectRoot,
+        configDir: settings.userConfigDir.value,
+        env,
+        flag: config.trustProject,
+      }).trusted,
+    registry,
+    notify: (m) => pendingNotices.push(m),
+  });
+  const mcpStarted = mcp.manager.start();
+  let bedrock: Awaited<ReturnType<typeof createBedrockSession>>;
+  try {
+    const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+    connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
+    bedrock = await createBedrockSession(connection, { onNotice: (m) => pendingNotices.push(m) });
+  } catch (err) {
+    await mcp.manager.close();
+    throw err;
+  }
+  warnings.push(...bedrock.warnings, ...mcp.warnings, ...(await mcpStarted));
 
   let history: Message[] = [];
   let writer: SessionWriter;
@@ -403,7 +439,6 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   }
   writer.scrubWith(secrets);
 
-  const registry = new ToolRegistry(createToolRegistry({ cwd }));
   const context: ToolContext = {
     ...createToolContext({ cwd, signal: options.signal }),
     readable: (path: string) =>
@@ -426,7 +461,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     },
     registry,
     policy,
-    decide: (request) => policy.decide(request),
+    decide: withMcpPermissions(mcp.manager, policy),
     hooks: options.hooks ?? NO_HOOKS,
     ask: options.ask,
     context,
@@ -450,6 +485,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     notices,
     outputLimits: bedrock.outputLimits,
     lastSeq,
+    mcp: mcp.manager,
   });
 }
 

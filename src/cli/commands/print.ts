@@ -32,6 +32,8 @@ export function addSessionOptions(program: Command): Command {
       "--trust-project",
       "apply this folder's own .quarry settings in full for this run (untrusted folders only narrow)",
     )
+    .option("--mcp-config <configs...>", 'MCP servers from JSON files or strings ({"mcpServers": {…}})')
+    .option("--strict-mcp-config", "use only the --mcp-config servers, none from settings or .mcp.json")
     .option(
       "--simulate",
       "run against the built-in Bedrock emulator with a scripted demo model (no AWS needed)",

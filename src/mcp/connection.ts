@@ -1,0 +1,143 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
+import type { McpCallResult } from "./content.js";
+import { isRemote, type McpServerConfig, transportOf } from "./server-config.js";
+
+/** Quarry as an MCP client names itself so in `initialize`. */
+const CLIENT_INFO = { name: "quarry", version: "0.1.0" };
+// The last lines a stdio server wrote to stderr, for saying why it failed or died.
+const STDERR_LINES = 5;
+
+/** One connected MCP server: its tools, calls, and a hook for when it goes away. */
+export interface McpConnection {
+  readonly client: Client;
+  listTools(): Promise<McpTool[]>;
+  callTool(
+    name: string,
+    args: unknown,
+    options: { signal: AbortSignal; timeoutMs?: number },
+  ): Promise<McpCallResult>;
+  /** What the server last said on stderr (stdio servers), for error messages. */
+  stderrTail(): string;
+  close(): Promise<void>;
+}
+
+/** How a connection is opened: where stdio servers run, and how to hear about tool-list changes and exits. */
+export interface ConnectOptions {
+  cwd: string;
+  /** Give up connecting (initialize included) after this long. */
+  timeoutMs: number;
+  /** The session closed while this server was still starting. */
+  signal?: AbortSignal;
+  onToolsChanged(): void;
+  onClose(): void;
+}
+
+/** Builds the SDK transport for an expanded config. */
+function createTransport(config: McpServerConfig, cwd: string): Transport {
+  const kind = transportOf(config);
+  if (isRemote(config)) {
+    const url = new URL(config.url);
+    const requestInit = config.headers ? { headers: config.headers } : undefined;
+    return kind === "http"
+      ? new StreamableHTTPClientTransport(url, { requestInit })
+      : new SSEClientTransport(url, { requestInit });
+  }
+  // The SDK gives the child only a safe subset of this process's env (HOME, PATH, USER…) plus the
+  // server's own `env`: AWS credentials and other secrets are not handed to every server.
+  return new StdioClientTransport({
+    command: config.command,
+    args: config.args ?? [],
+    env: config.env,
+    cwd: config.cwd ?? cwd,
+    stderr: "pipe",
+  });
+}
+
+/** Connects to one server (spawning it for stdio); rejects on failure or after `timeoutMs`. */
+export async function connectServer(config: McpServerConfig, o: ConnectOptions): Promise<McpConnection> {
+  let url: string | undefined;
+  if (isRemote(config)) {
+    try {
+      url = new URL(config.url).href;
+    } catch {
+      throw new Error(`"${config.url}" is not a URL; write it as http://host:port/path`);
+    }
+  }
+  const transport = createTransport(config, o.cwd);
+  const tail: string[] = [];
+  if (transport instanceof StdioClientTransport) {
+    transport.stderr?.on("data", (chunk: Buffer) => {
+      tail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      tail.splice(0, Math.max(0, tail.length - STDERR_LINES));
+    });
+  }
+  const client = new Client(CLIENT_INFO, {
+    capabilities: {},
+    listChanged: { tools: { autoRefresh: false, debounceMs: 50, onChanged: () => o.onToolsChanged() } },
+  });
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), o.timeoutMs);
+  const cancel = () => controller.abort();
+  o.signal?.addEventListener("abort", cancel, { once: true });
+  try {
+    await client.connect(transport, { signal: controller.signal, timeout: o.timeoutMs });
+  } catch (err) {
+    await client.close().catch(() => {});
+    const why = o.signal?.aborted
+      ? "the session closed while it was starting"
+      : controller.signal.aborted
+        ? `it did not answer within ${o.timeoutMs} ms (MCP_TIMEOUT)`
+        : describeConnectError(err, config, url);
+    const said = tail.length > 0 ? `; it said: ${tail.join(" | ")}` : "";
+    throw new Error(`${why}${said}`);
+  } finally {
+    clearTimeout(timer);
+    o.signal?.removeEventListener("abort", cancel);
+  }
+  client.onclose = () => o.onClose();
+  return {
+    client,
+    async listTools() {
+      const tools: McpTool[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.listTools(cursor ? { cursor } : undefined);
+        tools.push(...page.tools);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return tools;
+    },
+    async callTool(name, args, options) {
+      const result = await client.callTool(
+        { name, arguments: (args ?? {}) as Record<string, unknown> },
+        undefined,
+        {
+          signal: options.signal,
+          ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+          resetTimeoutOnProgress: true,
+        },
+      );
+      return result as McpCallResult;
+    },
+    stderrTail: () => tail.join(" | "),
+    async close() {
+      client.onclose = undefined;
+      await client.close().catch(() => {});
+    },
+  };
+}
+
+function describeConnectError(err: unknown, config: McpServerConfig, url: string | undefined): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === "ENOENT" && !isRemote(config)) {
+    return `command "${config.command}" was not found; install it or fix "command" (PATH is searched)`;
+  }
+  const message = e instanceof Error ? e.message : String(err);
+  if (url && /ECONNREFUSED|fetch failed/i.test(message)) return `nothing is listening at ${url} (${message})`;
+  return message;
+}
