@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 
 export interface PrintOptions {
   print?: boolean;
@@ -9,15 +9,17 @@ export interface PrintOptions {
   allowedTools?: string[];
   disallowedTools?: string[];
   continue?: boolean;
+  /** A session id; "" when `--resume` was given without one (the TUI shows a picker). */
   resume?: string;
   region?: string;
   simulate?: boolean;
+  allowDangerouslySkipPermissions?: boolean;
 }
 
 /** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
 export function addSessionOptions(program: Command): Command {
   return program
-    .argument("[prompt...]", "the request (with -p; read from stdin when omitted)")
+    .argument("[prompt...]", "the request: sent as the first prompt (with -p: read from stdin when omitted)")
     .option("-p, --print", "run non-interactively: answer the prompt and exit (for scripts and CI)")
     .option("--output-format <format>", "print mode output: text, json or stream-json", "text")
     .option(
@@ -33,7 +35,11 @@ export function addSessionOptions(program: Command): Command {
     )
     .option("--disallowedTools <rules...>", "tools or rules always denied")
     .option("-c, --continue", "continue the most recent session in this project")
-    .option("-r, --resume <id>", "resume a session by id")
+    .addOption(new Option("-r, --resume [id]", "resume a session by id (without an id: pick one)").preset(""))
+    .option(
+      "--allow-dangerously-skip-permissions",
+      "let Shift+Tab reach bypassPermissions mode in the interactive UI",
+    )
     .option(
       "--simulate",
       "run against the built-in Bedrock emulator with a scripted demo model (no AWS needed)",
@@ -42,6 +48,12 @@ export function addSessionOptions(program: Command): Command {
 
 /** Runs print mode; returns the exit code. The implementation loads lazily so --version stays fast. */
 export async function runPrintCommand(promptWords: string[], options: PrintOptions): Promise<number> {
+  if (options.resume === "") {
+    process.stderr.write(
+      'quarry: --resume needs a session id in print mode\n  Fix: quarry -p --resume <id> "…", or --continue for the latest\n',
+    );
+    return 2;
+  }
   const { runPrintMode } = await import("../print-mode.js");
   return runPrintMode(promptWords, options);
 }
