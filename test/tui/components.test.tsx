@@ -111,9 +111,8 @@ describe("status line", () => {
     for (const part of [
       "SIMULATION",
       // Full IDs (us.anthropic.claude-sonnet-4-6) wrap the line; the short names fit.
-      "Bedrock · Sonnet 4.6",
-      "side: Haiku 4.5",
-      "us-east-1",
+      "Sonnet 4.6 (side Haiku 4.5)",
+      "Bedrock us-east-1",
       "ctx 25%",
     ])
       expect(frame).toContain(part);
@@ -134,7 +133,9 @@ describe("permission dialog", () => {
 
   it("shows the exact command and answers allow for this session", async () => {
     const answers: PermissionChoice[] = [];
-    const r = render(<PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} onCancel={() => {}} />);
+    const r = render(
+      <PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} onCancel={() => {}} />,
+    );
     const frame = r.lastFrame()!;
     expect(frame).toContain("rm -rf build");
     expect(frame).toContain("allow the command `rm -rf build` for this session");
@@ -147,7 +148,9 @@ describe("permission dialog", () => {
 
   it("denies with a note for the model", async () => {
     const answers: PermissionChoice[] = [];
-    const r = render(<PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} onCancel={() => {}} />);
+    const r = render(
+      <PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} onCancel={() => {}} />,
+    );
     r.stdin.write("3");
     await waitFor(r.lastFrame, "Note to the model");
     for (const ch of "use make clean") {

@@ -64,7 +64,13 @@ export function App({
   const { exit } = useApp();
   const { write, stdout } = useStdout();
   const [view, setView] = useState<ViewState>(() => intro.reduce(push, INITIAL_STATE));
-  const [info, setInfo] = useState<SessionInfo>(() => backend.info());
+  const [info, setInfoState] = useState<SessionInfo>(() => backend.info());
+  // Key handlers read the ref: a key can arrive before the handler of the latest render is attached.
+  const infoRef = useRef(info);
+  const setInfo = (next: SessionInfo) => {
+    infoRef.current = next;
+    setInfoState(next);
+  };
   const [started, setStarted] = useState(0);
   const [hint, setHint] = useState("");
   // <Static> remembers how many items it printed; a new key makes it start over (after /clear, a resize).
@@ -81,10 +87,10 @@ export function App({
   // Prompts typed while a turn runs, sent one by one after it.
   const [queued, setQueuedState] = useState<string[]>([]);
   const queueRef = useRef<string[]>([]);
-  const setQueued = (q: string[]) => {
+  const setQueued = useCallback((q: string[]) => {
     queueRef.current = q;
     setQueuedState(q);
-  };
+  }, []);
   const [picker, setPicker] = useState<PastSession[] | undefined>();
   const prompted = useRef(false);
   const input = useRef<PromptHandle | null>(null);
@@ -233,7 +239,7 @@ export function App({
     const [next, ...rest] = queued;
     setQueued(rest);
     submitRef.current(next!);
-  }, [isBusy, question, picker, queued]);
+  }, [isBusy, question, picker, queued, setQueued]);
 
   // `quarry "fix the tests"`: the prompt from the command line goes out first.
   const sentInitial = useRef(false);
@@ -280,7 +286,8 @@ export function App({
 
   const cycleMode = () => {
     if (!backend.setMode) return;
-    const next = backend.setMode(nextMode(info.mode ?? "default", Boolean(info.bypassAllowed)));
+    const now = infoRef.current;
+    const next = backend.setMode(nextMode(now.mode ?? "default", Boolean(now.bypassAllowed)));
     setInfo(next);
   };
 

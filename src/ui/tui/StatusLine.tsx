@@ -1,8 +1,8 @@
 import { Text } from "ink";
 import type { SessionInfo } from "./backend.js";
 import { compactNumber, dollars } from "./format.js";
-import { modeLabel } from "./modes.js";
 import { shortModelName } from "./model-name.js";
+import { modeLabel } from "./modes.js";
 import type { Totals } from "./state.js";
 import { C } from "./theme.js";
 
@@ -16,9 +16,9 @@ export function StatusLine({ info, totals }: { info: SessionInfo; totals: Totals
           SIMULATION ·{" "}
         </C>
       )}
-      Bedrock · {shortModelName(info.model)}
-      {info.sideModel ? ` (side: ${shortModelName(info.sideModel)})` : ""} · {info.region} · ctx {pct}% ·{" "}
-      {compactNumber(totals.inputTokens)} in / {compactNumber(totals.outputTokens)} out ·{" "}
+      {shortModelName(info.model)}
+      {info.sideModel ? ` (side ${shortModelName(info.sideModel)})` : ""} · Bedrock {info.region} · ctx {pct}%
+      · {compactNumber(totals.inputTokens)} in / {compactNumber(totals.outputTokens)} out ·{" "}
       {dollars(totals.costUsd)}
     </Text>
   );

@@ -1,5 +1,5 @@
 import { Box, Text } from "ink";
-import { type Token, type Tokens, marked } from "marked";
+import { marked, type Token, type Tokens } from "marked";
 import { type ReactNode, useContext } from "react";
 import stringWidth from "string-width";
 import { highlightCode } from "./highlight.js";
@@ -16,9 +16,12 @@ export function Markdown({ text }: { text: string }) {
 }
 
 function blocks(tokens: readonly Token[]): ReactNode[] {
-  return tokens
-    .filter((t) => t.type !== "space" && t.type !== "def")
-    .map((t, i) => <Block key={i} token={t} />);
+  return (
+    tokens
+      .filter((t) => t.type !== "space" && t.type !== "def")
+      // biome-ignore lint/suspicious/noArrayIndexKey: blocks have no identity beyond their position
+      .map((t, i) => <Block key={i} token={t} />)
+  );
 }
 
 function Block({ token }: { token: Token }) {
@@ -112,7 +115,7 @@ function Inline({ tokens }: { tokens: readonly Token[] }) {
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: spans of one line
               <C key={i} color="cyan">
-                {unescape((t as Tokens.Codespan).text)}
+                {decodeEntities((t as Tokens.Codespan).text)}
               </C>
             );
           case "del":
@@ -138,10 +141,10 @@ function Inline({ tokens }: { tokens: readonly Token[] }) {
           case "text": {
             const tt = t as Tokens.Text;
             // biome-ignore lint/suspicious/noArrayIndexKey: spans of one line
-            return tt.tokens ? <Inline key={i} tokens={tt.tokens} /> : unescape(tt.text);
+            return tt.tokens ? <Inline key={i} tokens={tt.tokens} /> : decodeEntities(tt.text);
           }
           default:
-            return unescape((t as { text?: string }).text ?? t.raw);
+            return decodeEntities((t as { text?: string }).text ?? t.raw);
         }
       })}
     </>
@@ -149,7 +152,7 @@ function Inline({ tokens }: { tokens: readonly Token[] }) {
 }
 
 // marked escapes &, <, > and quotes in text tokens (it targets HTML); a terminal wants the characters.
-function unescape(s: string): string {
+function decodeEntities(s: string): string {
   return s
     .replaceAll("&lt;", "<")
     .replaceAll("&gt;", ">")
@@ -164,7 +167,7 @@ function plain(tokens: readonly Token[] | undefined): string {
     .map((t) => {
       const inner = (t as { tokens?: Token[] }).tokens;
       if (inner?.length) return plain(inner);
-      return unescape((t as { text?: string }).text ?? t.raw);
+      return decodeEntities((t as { text?: string }).text ?? t.raw);
     })
     .join("");
 }

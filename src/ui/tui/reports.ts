@@ -1,6 +1,6 @@
+import type { SessionInfo } from "./backend.js";
 import { compactNumber, dollars } from "./format.js";
 import { shortModelName } from "./model-name.js";
-import type { SessionInfo } from "./backend.js";
 import type { Totals } from "./state.js";
 
 /** `/cost`: per model input, output, cache reads and writes, cost; then the total and time spent in turns. */
