@@ -9,6 +9,7 @@ import { App } from "../ui/tui/App.js";
 import { PermissionBroker, type SessionInfo, type TuiBackend } from "../ui/tui/backend.js";
 import { listProjectFiles } from "../ui/tui/complete.js";
 import { PromptHistory } from "../ui/tui/history.js";
+import { presentWarning, sideModelWarningHidden } from "../ui/tui/notices.js";
 import { dialogSummary } from "../ui/tui/permission-options.js";
 import { resumeHint, welcomeLine } from "../ui/tui/reports.js";
 import { sessionFiles } from "../ui/tui/session-files.js";
@@ -47,7 +48,10 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
     const intro: NewItem[] = [
       { kind: "info", text: welcomeLine(readPackageVersion(), backend.info(), cwd) },
       ...(simulation ? [{ kind: "warning" as const, text: simulation.banner }] : []),
-      ...startWarnings.splice(0).map((text) => ({ kind: "warning" as const, text })),
+      ...startWarnings
+        .splice(0)
+        .flatMap((w) => presentWarning(w, sideModelWarningHidden(env)) ?? [])
+        .map((text) => ({ kind: "warning" as const, text })),
     ];
     const history = PromptHistory.forProject(resolveDataDir(env, homedir(), cwd), findRepoRoot(cwd) ?? cwd);
     let leaving: { sessionId: string; prompted: boolean } | undefined;
@@ -63,6 +67,7 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
           initialPrompt: words.join(" "),
           showConversation: Boolean(options.resume || options.continue),
           pickSession: options.resume === "",
+          hideSideModelWarning: sideModelWarningHidden(env),
           onLeave: (summary) => {
             leaving = summary;
           },

@@ -1,6 +1,5 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
-import { dialogOptions, dialogSummary, describeRule } from "../../src/ui/tui/permission-options.js";
 import {
   deleteForward,
   type EditorState,
@@ -11,8 +10,10 @@ import {
 import { hasCodeFence, highlightCode, loadHighlighter } from "../../src/ui/tui/highlight.js";
 import { ItemView } from "../../src/ui/tui/ItemView.js";
 import { Markdown } from "../../src/ui/tui/markdown.js";
-import { nextMode } from "../../src/ui/tui/modes.js";
 import { shortModelName } from "../../src/ui/tui/model-name.js";
+import { nextMode } from "../../src/ui/tui/modes.js";
+import { presentWarning, sideModelWarningHidden } from "../../src/ui/tui/notices.js";
+import { describeRule, dialogOptions, dialogSummary } from "../../src/ui/tui/permission-options.js";
 import { filterCommands, menuQuery } from "../../src/ui/tui/slash-menu.js";
 import { applyEvent, INITIAL_STATE, startTurn } from "../../src/ui/tui/state.js";
 import { ColorContext } from "../../src/ui/tui/theme.js";
@@ -49,7 +50,9 @@ describe("modes and names", () => {
     expect(shortModelName("us.anthropic.claude-sonnet-4-6")).toBe("Sonnet 4.6");
     expect(shortModelName("global.anthropic.claude-haiku-4-5-20251001-v1:0")).toBe("Haiku 4.5");
     expect(shortModelName("us.anthropic.claude-haiku-4-5")).toBe("Haiku 4.5");
-    expect(shortModelName("arn:aws:bedrock:us-east-1:123:application-inference-profile/my-prof")).toBe("my-prof");
+    expect(shortModelName("arn:aws:bedrock:us-east-1:123:application-inference-profile/my-prof")).toBe(
+      "my-prof",
+    );
     expect(shortModelName("anthropic.claude-future-9")).toBe("claude-future-9");
   });
 });
@@ -74,7 +77,13 @@ describe("/ menu filtering", () => {
 });
 
 describe("permission dialog options", () => {
-  const base = { tool: "Edit", summary: "edit ./a.ts", reason: "", input: {}, suggestedRules: ["Edit(./a.ts)"] };
+  const base = {
+    tool: "Edit",
+    summary: "edit ./a.ts",
+    reason: "",
+    input: {},
+    suggestedRules: ["Edit(./a.ts)"],
+  };
   it("offers accept-edits mode for an edit in the project instead of a one-file rule", () => {
     const labels = dialogOptions({ ...base, acceptEditsWouldAllow: true }).map((o) => o.choice);
     expect(labels).toEqual(["once", "acceptEdits", "deny"]);
@@ -85,8 +94,12 @@ describe("permission dialog options", () => {
     expect(dialogOptions(base)[1]!.label).toBe("Yes, and allow edits to ./a.ts for this session");
   });
   it("says create for a Write to a file that does not exist", () => {
-    expect(dialogSummary("Write", "edit ./new.md", { file_path: "/p/new.md" }, () => false)).toBe("create ./new.md");
-    expect(dialogSummary("Write", "edit ./old.md", { file_path: "/p/old.md" }, () => true)).toBe("edit ./old.md");
+    expect(dialogSummary("Write", "edit ./new.md", { file_path: "/p/new.md" }, () => false)).toBe(
+      "create ./new.md",
+    );
+    expect(dialogSummary("Write", "edit ./old.md", { file_path: "/p/old.md" }, () => true)).toBe(
+      "edit ./old.md",
+    );
     expect(dialogSummary("Edit", "edit ./x.md", { file_path: "/p/x.md" }, () => false)).toBe("edit ./x.md");
   });
 });
@@ -138,7 +151,13 @@ describe("tool views", () => {
       { content: "Run the tests", status: "pending" },
     ];
     let s = startTurn(INITIAL_STATE, "plan it");
-    s = applyEvent(s, { type: "tool_call", id: "t", name: "TodoWrite", input: { todos }, summary: "3 todos" });
+    s = applyEvent(s, {
+      type: "tool_call",
+      id: "t",
+      name: "TodoWrite",
+      input: { todos },
+      summary: "3 todos",
+    });
     const running = render(<ItemView item={s.live.at(-1)!} />).lastFrame()!;
     expect(running).toContain("☒ Read the code");
     expect(running).toContain("◼ Fix the bug");
@@ -170,5 +189,19 @@ describe("tool views", () => {
     });
     expect(s.done.map((i) => i.kind)).toEqual(["user", "assistant", "interrupted"]);
     expect(render(<ItemView item={s.done.at(-1)!} />).lastFrame()).toContain("Interrupted");
+  });
+});
+
+describe("side-model warning", () => {
+  const notice =
+    "Side-task model us.anthropic.claude-haiku-4-5 is unavailable in us-east-1: access denied. Using the main model for side tasks this session. Fix: request access.";
+  it("names ANTHROPIC_SMALL_FAST_MODEL and how to hide it; hidden when asked", () => {
+    expect(presentWarning(notice, false)).toContain("set ANTHROPIC_SMALL_FAST_MODEL");
+    expect(presentWarning(notice, false)).toContain("QUARRY_HIDE_SIDE_MODEL_WARNING=1");
+    expect(presentWarning(notice, true)).toBeUndefined();
+    expect(presentWarning("Prompt caching is not available", true)).toBe("Prompt caching is not available");
+    expect(sideModelWarningHidden({ QUARRY_HIDE_SIDE_MODEL_WARNING: "1" })).toBe(true);
+    expect(sideModelWarningHidden({ QUARRY_HIDE_SIDE_MODEL_WARNING: "0" })).toBe(false);
+    expect(sideModelWarningHidden({})).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import type { PromptHistory } from "./history.js";
 import { ItemView } from "./ItemView.js";
 import { KEY_MAP } from "./keymap.js";
 import { nextMode } from "./modes.js";
+import { presentEvent } from "./notices.js";
 import { PermissionDialog } from "./PermissionDialog.js";
 import { type PromptHandle, PromptInput } from "./PromptInput.js";
 import { QueuedPrompts } from "./QueuedPrompts.js";
@@ -48,6 +49,8 @@ export interface AppProps {
   pickSession?: boolean;
   /** Called just before the app exits, with what the resume hint needs. */
   onLeave?(summary: { sessionId: string; prompted: boolean }): void;
+  /** Hide the side-model fallback warning (QUARRY_HIDE_SIDE_MODEL_WARNING). */
+  hideSideModelWarning?: boolean;
 }
 
 /** The interactive session: transcript (static once finished), live turn, dialog or prompt, footer. */
@@ -60,6 +63,7 @@ export function App({
   showConversation,
   pickSession,
   onLeave,
+  hideSideModelWarning = false,
 }: AppProps) {
   const { exit } = useApp();
   const { write, stdout } = useStdout();
@@ -118,10 +122,11 @@ export function App({
     setStarted(Date.now());
     setView((s) => startTurn(s, shown));
     try {
-      for await (const event of backend.run(prompt)) {
+      for await (const raw of backend.run(prompt)) {
         // Load the highlighter while the block streams, so it is ready when the block is final.
-        if (event.type === "text_delta" && event.text.includes("```")) void loadHighlighter();
-        setView((s) => applyEvent(s, event));
+        if (raw.type === "text_delta" && raw.text.includes("```")) void loadHighlighter();
+        const event = presentEvent(raw, hideSideModelWarning);
+        if (event) setView((s) => applyEvent(s, event));
       }
     } catch (err) {
       // The agent never throws; this guards the UI against a broken backend all the same.
