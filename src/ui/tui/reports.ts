@@ -42,5 +42,5 @@ export function age(iso: string, now = Date.now()): string {
 
 /** The first line on screen: version, model as a short name, provider, region, folder, mode. */
 export function welcomeLine(version: string, info: SessionInfo, cwd: string): string {
-  return `Quarry ${version} · ${shortModelName(info.model)} on Bedrock (${info.region}) · ${cwd} · ${info.mode ?? "default"} mode · /help for commands, ? for keys`;
+  return `Quarry ${version} · ${shortModelName(info.model)} · Bedrock ${info.region} · ${cwd} · ${info.mode ?? "default"} mode · /help for commands`;
 }
