@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { render } from "ink";
 import { createElement } from "react";
@@ -11,6 +12,10 @@ import { App } from "../ui/tui/App.js";
 import { PermissionBroker, type SessionInfo, type TuiBackend } from "../ui/tui/backend.js";
 import { listProjectFiles } from "../ui/tui/complete.js";
 import { PromptHistory } from "../ui/tui/history.js";
+import { presentWarning, sideModelWarningHidden } from "../ui/tui/notices.js";
+import { dialogSummary } from "../ui/tui/permission-options.js";
+import { resumeHint, welcomeLine } from "../ui/tui/reports.js";
+import { sessionFiles } from "../ui/tui/session-files.js";
 import type { NewItem } from "../ui/tui/state.js";
 import { ColorContext, colorAllowed } from "../ui/tui/theme.js";
 import type { PrintOptions } from "./options.js";
@@ -24,7 +29,7 @@ const FIRST_RUN_KINDS = new Set(["no-region", "no-credentials"]);
  * `quarry` in a terminal: opens the session, renders the Ink app, and returns the exit code when the user
  * leaves. Configuration problems are explained in a few lines before any UI starts — never a stack trace.
  */
-export async function runInteractive(options: PrintOptions): Promise<number> {
+export async function runInteractive(options: PrintOptions, words: string[] = []): Promise<number> {
   const cwd = process.cwd();
   const simulation = options.simulate
     ? await (await import("./simulate.js")).startSimulation(process.env)
@@ -46,22 +51,39 @@ export async function runInteractive(options: PrintOptions): Promise<number> {
       return 2;
     }
     const intro: NewItem[] = [
-      { kind: "info", text: `Quarry ${readPackageVersion()} · ${cwd} · /help for commands` },
+      { kind: "info", text: welcomeLine(readPackageVersion(), backend.info(), cwd) },
       ...(simulation ? [{ kind: "warning" as const, text: simulation.banner }] : []),
-      ...startWarnings.splice(0).map((text) => ({ kind: "warning" as const, text })),
+      ...startWarnings
+        .splice(0)
+        .flatMap((w) => presentWarning(w, sideModelWarningHidden(env)) ?? [])
+        .map((text) => ({ kind: "warning" as const, text })),
     ];
     const history = PromptHistory.forProject(resolveDataDir(env, homedir(), cwd), findRepoRoot(cwd) ?? cwd);
+    let leaving: { sessionId: string; prompted: boolean } | undefined;
     const app = render(
       createElement(
         ColorContext.Provider,
         { value: colorAllowed(process.env) },
-        createElement(App, { backend, history, intro, listFiles: () => listProjectFiles(cwd) }),
+        createElement(App, {
+          backend,
+          history,
+          intro,
+          listFiles: () => listProjectFiles(cwd),
+          initialPrompt: words.join(" "),
+          showConversation: Boolean(options.resume || options.continue),
+          pickSession: options.resume === "",
+          hideSideModelWarning: sideModelWarningHidden(env),
+          onLeave: (summary) => {
+            leaving = summary;
+          },
+        }),
       ),
       { exitOnCtrlC: false },
     );
     await app.waitUntilExit();
     backend.cancel();
     await backend.close();
+    if (leaving?.prompted) process.stdout.write(`${resumeHint(leaving.sessionId)}\n`);
     return 0;
   } finally {
     await simulation?.close();
@@ -106,10 +128,16 @@ async function createBackend(
     const suggestedRules = decision.ask?.suggestedRules ?? [];
     const answer = await permissions.ask({
       tool: question.tool,
-      summary: decision.ask?.summary ?? question.summary,
+      summary: dialogSummary(
+        question.tool,
+        decision.ask?.summary ?? question.summary,
+        question.input,
+        existsSync,
+      ),
       reason: decision.reason,
       input: question.input,
       suggestedRules,
+      acceptEditsWouldAllow: decision.ask?.acceptEditsWouldAllow,
     });
     if (answer.choice === "deny") {
       return {
@@ -127,10 +155,12 @@ async function createBackend(
   // No session-wide signal: each turn brings its own, so a cancelled turn leaves the session usable.
   const open = (o: PrintOptions) => openSession(sessionConfigFromFlags(o, { cwd, env }), { ask });
 
-  let currentOptions = options;
+  // `--resume` without an id opens a fresh session; the App then shows the picker.
+  let currentOptions = options.resume === "" ? { ...options, resume: undefined } : options;
   // A mode chosen with /sandbox outlives /clear, /model and /resume, which open a new session.
   let sandboxChoice: SandboxMode | undefined;
-  current = await open(options);
+  current = await open(currentOptions);
+  const files = sessionFiles(env, cwd);
   startWarnings.push(...current.warnings);
 
   const info = (): SessionInfo => {
@@ -143,12 +173,15 @@ async function createBackend(
       region: start.region,
       contextWindow: current.contextWindow,
       simulation,
+      mode: current.policy.mode,
+      bypassAllowed:
+        options.allowDangerouslySkipPermissions || options.permissionMode === "bypassPermissions",
     };
   };
 
   /** Opens a replacement session first, so a failure (bad model, no such session) leaves the old one working. */
   const reopen = async (o: PrintOptions): Promise<SessionInfo> => {
-    const next = await open(o);
+    const next = await open({ ...o, permissionMode: current.policy.mode });
     await current.close();
     current = next;
     if (sandboxChoice) await current.sandbox.setMode(sandboxChoice);
@@ -177,6 +210,12 @@ async function createBackend(
     switchModel: (model) =>
       reopen({ ...currentOptions, model, resume: info().sessionId, continue: undefined }),
     resume: (id) => reopen({ ...currentOptions, resume: id, continue: id ? undefined : true }),
+    setMode(mode) {
+      current.policy.setMode(mode);
+      return info();
+    },
+    sessions: () => files.sessions(),
+    pastEvents: () => files.events(info().sessionId),
     async doctor() {
       const [{ runDoctor }, { renderReport }] = await Promise.all([
         import("../doctor/run.js"),

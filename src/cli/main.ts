@@ -47,7 +47,7 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
     if (interactive) {
       // Ink and React load only here, so --version, --help and print mode never pay for them.
       const { runInteractive } = await import("./interactive.js");
-      setExitCode(await runInteractive(opts));
+      setExitCode(await runInteractive(opts, words));
       return;
     }
     // Without a terminal there is no one to ask: behave like print mode, as Claude Code does.

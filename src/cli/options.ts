@@ -10,6 +10,7 @@ export interface PrintOptions extends HeadlessOptions {
   allowedTools?: string[];
   disallowedTools?: string[];
   continue?: boolean;
+  /** A session id; "" when `--resume` was given without one (the TUI shows a picker). */
   resume?: string;
   region?: string;
   simulate?: boolean;

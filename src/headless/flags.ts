@@ -72,7 +72,10 @@ export function addHeadlessOptions(program: Command): Command {
     .option("--setting-sources <sources>", "accepted for Claude Code compatibility (user,project,local)")
     .option("--fallback-model <model>", "accepted for Claude Code compatibility (noted, not used yet)")
     .option("--dangerously-skip-permissions", "same as --permission-mode bypassPermissions")
-    .option("--allow-dangerously-skip-permissions", "let a controller switch to bypassPermissions later")
+    .option(
+      "--allow-dangerously-skip-permissions",
+      "let bypassPermissions be chosen later (Shift+Tab in the interactive UI, an SDK controller)",
+    )
     .option("--permission-prompt-tool <tool>", "stdio: ask the controlling program (the Agent SDK)");
   const known = new Set(program.options.map((o) => o.long));
   for (const [flag, takesValue] of Object.entries(IGNORED_FLAGS)) {

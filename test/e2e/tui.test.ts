@@ -131,7 +131,7 @@ describe.skipIf(!HAS_TMUX)("interactive TUI in a pseudo-terminal (tmux, emulator
     tmux("send-keys", "-t", session, "Enter");
     await waitForScreen("Sentence 1 of", 15_000, session);
     tmux("send-keys", "-t", session, "Escape");
-    const cancelled = await waitForScreen("Cancelled. The session is kept.", 10_000, session);
+    const cancelled = await waitForScreen("Interrupted · the session is kept", 10_000, session);
     expect(cancelled).not.toContain("Sentence 40 of");
     const streamed = mainStreams(emulator).length;
     expect(streamed).toBe(1);

@@ -110,14 +110,15 @@ describe("status line", () => {
     const frame = r.lastFrame()!.replace(/\n/g, " ");
     for (const part of [
       "SIMULATION",
-      INFO.model,
-      "side: us.anthropic.claude-haiku-4-5",
-      "us-east-1",
+      // Full IDs (us.anthropic.claude-sonnet-4-6) wrap the line; the short names fit.
+      "Sonnet 4.6 (side Haiku 4.5)",
+      "Bedrock us-east-1",
       "ctx 25%",
     ])
       expect(frame).toContain(part);
     expect(frame).toContain("12k in / 678 out");
     expect(frame).toContain("$0.1234");
+    expect(r.lastFrame()!.split("\n")).toHaveLength(1);
   });
 });
 
@@ -132,10 +133,12 @@ describe("permission dialog", () => {
 
   it("shows the exact command and answers allow for this session", async () => {
     const answers: PermissionChoice[] = [];
-    const r = render(<PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} />);
+    const r = render(
+      <PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} onCancel={() => {}} />,
+    );
     const frame = r.lastFrame()!;
     expect(frame).toContain("rm -rf build");
-    expect(frame).toContain("allow Bash(rm -rf build) for this session");
+    expect(frame).toContain("allow the command `rm -rf build` for this session");
     r.stdin.write("\x1b[B"); // ↓
     await tick();
     r.stdin.write("\r");
@@ -145,7 +148,9 @@ describe("permission dialog", () => {
 
   it("denies with a note for the model", async () => {
     const answers: PermissionChoice[] = [];
-    const r = render(<PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} />);
+    const r = render(
+      <PermissionDialog prompt={prompt} onAnswer={(c) => answers.push(c)} onCancel={() => {}} />,
+    );
     r.stdin.write("3");
     await waitFor(r.lastFrame, "Note to the model");
     for (const ch of "use make clean") {
@@ -229,7 +234,7 @@ describe("keys and slash commands", () => {
     r.stdin.write("long task\r");
     await waitFor(r.lastFrame, "Esc to cancel");
     r.stdin.write("\x1b");
-    await waitFor(r.lastFrame, "Cancelled. The session is kept.");
+    await waitFor(r.lastFrame, "Interrupted · the session is kept");
     expect(r.lastFrame()).not.toContain("Esc to cancel");
     r.unmount();
   });

@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { addHeadlessOptions } from "../../headless/flags.js";
 import type { PrintOptions } from "../options.js";
 
@@ -7,7 +7,7 @@ export type { PrintOptions } from "../options.js";
 /** Adds the top-level session options (`-p`, `--model`, …) to the root command. */
 export function addSessionOptions(program: Command): Command {
   program
-    .argument("[prompt...]", "the request (with -p; read from stdin when omitted)")
+    .argument("[prompt...]", "the request: sent as the first prompt (with -p: read from stdin when omitted)")
     .option("-p, --print", "run non-interactively: answer the prompt and exit (for scripts and CI)")
     .option(
       "--output-format <format>",
@@ -27,7 +27,7 @@ export function addSessionOptions(program: Command): Command {
     )
     .option("--disallowedTools <rules...>", "tools or rules always denied")
     .option("-c, --continue", "continue the most recent session in this project")
-    .option("-r, --resume <id>", "resume a session by id")
+    .addOption(new Option("-r, --resume [id]", "resume a session by id (without an id: pick one)").preset(""))
     .option(
       "--trust-project",
       "apply this folder's own .quarry settings in full for this run (untrusted folders only narrow)",
@@ -43,6 +43,12 @@ export function addSessionOptions(program: Command): Command {
 
 /** Runs print mode; returns the exit code. The implementation loads lazily so --version stays fast. */
 export async function runPrintCommand(promptWords: string[], options: PrintOptions): Promise<number> {
+  if (options.resume === "") {
+    process.stderr.write(
+      'quarry: --resume needs a session id in print mode\n  Fix: quarry -p --resume <id> "…", or --continue for the latest\n',
+    );
+    return 2;
+  }
   const { runPrintMode } = await import("../print-mode.js");
   return runPrintMode(promptWords, options);
 }

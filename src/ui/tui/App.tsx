@@ -1,18 +1,37 @@
 import { Box, type Key, Static, Text, useApp, useInput, useStdout } from "ink";
-import { useCallback, useRef, useState, useSyncExternalStore } from "react";
-import type { SessionInfo, TuiBackend } from "./backend.js";
-import { compactNumber, dollars } from "./format.js";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { PastSession, PermissionChoice, SessionInfo, TuiBackend } from "./backend.js";
+import { conversationItems } from "./conversation.js";
+import { hasCodeFence, loadHighlighter } from "./highlight.js";
 import type { PromptHistory } from "./history.js";
 import { ItemView } from "./ItemView.js";
+import { KEY_MAP } from "./keymap.js";
+import { nextMode } from "./modes.js";
+import { presentEvent } from "./notices.js";
 import { PermissionDialog } from "./PermissionDialog.js";
-import { PromptInput } from "./PromptInput.js";
+import { type PromptHandle, PromptInput } from "./PromptInput.js";
+import { QueuedPrompts } from "./QueuedPrompts.js";
+import { costReport, resumeHint } from "./reports.js";
+import { SessionPicker } from "./SessionPicker.js";
 import { Spinner } from "./Spinner.js";
-import { StatusLine } from "./StatusLine.js";
-import { helpText, INIT_PROMPT, parseSlash } from "./slash.js";
-import { applyEvent, INITIAL_STATE, type NewItem, push, startTurn, type ViewState } from "./state.js";
+import { ModeLine, StatusLine } from "./StatusLine.js";
+import { helpText, INIT_PROMPT, parseSlash, SLASH_COMMANDS } from "./slash.js";
+import {
+  applyEvent,
+  INITIAL_STATE,
+  type Item,
+  type NewItem,
+  push,
+  startTurn,
+  type ViewState,
+} from "./state.js";
 
-/** Two Ctrl-C presses on an empty prompt within this window exit. */
+/** Two Ctrl-C presses within this window exit (the first may have stopped a turn). */
 const DOUBLE_CTRL_C_MS = 2000;
+/** Two Esc presses on an idle prompt within this window clear it. */
+const DOUBLE_ESC_MS = 800;
+/** Resize events come in bursts while a window is dragged: redraw once it settles. */
+const RESIZE_SETTLE_MS = 150;
 const CLEAR_SCREEN = "\x1b[2J\x1b[3J\x1b[H";
 
 export interface AppProps {
@@ -22,20 +41,63 @@ export interface AppProps {
   intro?: NewItem[];
   /** The project's files for `@path` completion in the prompt. */
   listFiles?(): Promise<string[]>;
+  /** `quarry "fix the tests"`: sent as the first prompt as soon as the session is on screen. */
+  initialPrompt?: string;
+  /** `--continue` / `--resume <id>`: redraw the resumed conversation below the intro. */
+  showConversation?: boolean;
+  /** `quarry --resume` without an id: start with the session picker. */
+  pickSession?: boolean;
+  /** Called just before the app exits, with what the resume hint needs. */
+  onLeave?(summary: { sessionId: string; prompted: boolean }): void;
+  /** Hide the side-model fallback warning (QUARRY_HIDE_SIDE_MODEL_WARNING). */
+  hideSideModelWarning?: boolean;
 }
 
-/** The interactive session: transcript (static once finished), live turn, dialog or prompt, status line. */
-export function App({ backend, history, intro = [], listFiles }: AppProps) {
+/** The interactive session: transcript (static once finished), live turn, dialog or prompt, footer. */
+export function App({
+  backend,
+  history,
+  intro = [],
+  listFiles,
+  initialPrompt,
+  showConversation,
+  pickSession,
+  onLeave,
+  hideSideModelWarning = false,
+}: AppProps) {
   const { exit } = useApp();
-  const { write } = useStdout();
+  const { write, stdout } = useStdout();
   const [view, setView] = useState<ViewState>(() => intro.reduce(push, INITIAL_STATE));
-  const [info, setInfo] = useState<SessionInfo>(() => backend.info());
+  const [info, setInfoState] = useState<SessionInfo>(() => backend.info());
+  // Key handlers read the ref: a key can arrive before the handler of the latest render is attached.
+  const infoRef = useRef(info);
+  const setInfo = (next: SessionInfo) => {
+    infoRef.current = next;
+    setInfoState(next);
+  };
   const [started, setStarted] = useState(0);
   const [hint, setHint] = useState("");
-  // <Static> remembers how many items it printed; a new key makes it start over after /clear.
+  // <Static> remembers how many items it printed; a new key makes it start over (after /clear, a resize).
   const [epoch, setEpoch] = useState(0);
   const lastCtrlC = useRef(0);
+  const lastEsc = useRef(0);
+  // A ref for the key handlers (no stale closures) and state for the effect that sends queued prompts.
   const busy = useRef(false);
+  const [isBusy, setIsBusy] = useState(false);
+  const setBusy = (b: boolean) => {
+    busy.current = b;
+    setIsBusy(b);
+  };
+  // Prompts typed while a turn runs, sent one by one after it.
+  const [queued, setQueuedState] = useState<string[]>([]);
+  const queueRef = useRef<string[]>([]);
+  const setQueued = useCallback((q: string[]) => {
+    queueRef.current = q;
+    setQueuedState(q);
+  }, []);
+  const [picker, setPicker] = useState<PastSession[] | undefined>();
+  const prompted = useRef(false);
+  const input = useRef<PromptHandle | null>(null);
   const question = useSyncExternalStore(
     (l) => backend.permissions.subscribe(l),
     () => backend.permissions.current(),
@@ -54,47 +116,83 @@ export function App({ backend, history, intro = [], listFiles }: AppProps) {
     [note],
   );
 
-  const runTurn = useCallback(
-    async (shown: string, prompt: string) => {
-      busy.current = true;
-      setStarted(Date.now());
-      setView((s) => startTurn(s, shown));
-      try {
-        for await (const event of backend.run(prompt)) setView((s) => applyEvent(s, event));
-      } catch (err) {
-        // The agent never throws; this guards the UI against a broken backend all the same.
-        setView((s) => ({ ...s, running: false }));
-        fail(err);
-      } finally {
-        busy.current = false;
+  const runTurn = async (shown: string, prompt: string) => {
+    setBusy(true);
+    prompted.current = true;
+    setStarted(Date.now());
+    setView((s) => startTurn(s, shown));
+    try {
+      for await (const raw of backend.run(prompt)) {
+        // Load the highlighter while the block streams, so it is ready when the block is final.
+        if (raw.type === "text_delta" && raw.text.includes("```")) void loadHighlighter();
+        const event = presentEvent(raw, hideSideModelWarning);
+        if (event) setView((s) => applyEvent(s, event));
       }
-    },
-    [backend, fail],
-  );
+    } catch (err) {
+      // The agent never throws; this guards the UI against a broken backend all the same.
+      setView((s) => ({ ...s, running: false }));
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   /** Runs a slash command's async work with the spinner showing, reporting failures as error panels. */
-  const task = useCallback(
-    async (label: string, work: () => Promise<void>) => {
-      busy.current = true;
-      setStarted(Date.now());
-      setView((s) => ({ ...s, running: true, activity: label }));
-      try {
-        await work();
-      } catch (err) {
-        fail(err);
-      } finally {
-        busy.current = false;
-        setView((s) => ({ ...s, running: false, activity: "" }));
-      }
-    },
-    [fail],
-  );
+  const task = async (label: string, work: () => Promise<void>) => {
+    setBusy(true);
+    setStarted(Date.now());
+    setView((s) => ({ ...s, running: true, activity: label }));
+    try {
+      await work();
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+      setView((s) => ({ ...s, running: false, activity: "" }));
+    }
+  };
 
   const clearScreen = useCallback(() => write(CLEAR_SCREEN), [write]);
 
+  const leave = () => {
+    onLeave?.({ sessionId: backend.info().sessionId, prompted: prompted.current });
+    exit();
+  };
+
+  /** Clears the screen and shows the (resumed) conversation from its transcript. */
+  const redraw = async (next: SessionInfo, header: NewItem[]) => {
+    const events = (await backend.pastEvents?.()) ?? [];
+    if (events.some((e) => e.type === "message" && hasCodeFence(JSON.stringify(e.message))))
+      await loadHighlighter();
+    const items = conversationItems(events).map(({ id: _, ...rest }) => rest as NewItem);
+    clearScreen();
+    setInfo(next);
+    setEpoch((e) => e + 1);
+    setView((s) =>
+      [...header, ...items].reduce(push, { ...INITIAL_STATE, totals: s.totals, nextId: s.nextId }),
+    );
+  };
+
+  const resumeSession = (id: string) =>
+    task("resuming", async () => {
+      const next = await backend.resume(id);
+      await redraw(next, [
+        { kind: "info", text: `Resumed session ${next.sessionId}. ${resumeHint(next.sessionId)}` },
+      ]);
+    });
+
+  const listSessions = () =>
+    task("listing sessions", async () => {
+      const current = backend.info().sessionId;
+      const all = ((await backend.sessions?.()) ?? []).filter((s) => s.id !== current);
+      if (all.length === 0)
+        return note({ kind: "info", text: "No earlier sessions in this project to resume." });
+      setPicker(all);
+    });
+
   const submit = (text: string) => {
     if (busy.current) {
-      setHint("A turn is running: wait for it, or press Esc to cancel it.");
+      setQueued([...queueRef.current, text]);
       return;
     }
     setHint("");
@@ -106,14 +204,9 @@ export function App({ backend, history, intro = [], listFiles }: AppProps) {
       case "help":
         return note({ kind: "info", text: helpText() });
       case "exit":
-        return exit();
-      case "cost": {
-        const t = view.totals;
-        return note({
-          kind: "info",
-          text: `This session: ${compactNumber(t.inputTokens)} input tokens, ${compactNumber(t.outputTokens)} output tokens, ${dollars(t.costUsd)}.`,
-        });
-      }
+        return leave();
+      case "cost":
+        return note({ kind: "info", text: costReport(view.totals) });
       case "clear":
         return void task("starting a new conversation", async () => {
           const next = await backend.clear();
@@ -136,11 +229,7 @@ export function App({ backend, history, intro = [], listFiles }: AppProps) {
       case "doctor":
         return void task("running doctor", async () => note({ kind: "info", text: await backend.doctor() }));
       case "resume":
-        return void task("resuming", async () => {
-          const next = await backend.resume(slash.arg || undefined);
-          setInfo(next);
-          note({ kind: "info", text: `Resumed session ${next.sessionId}.` });
-        });
+        return void (slash.arg ? resumeSession(slash.arg) : listSessions());
       case "init":
         return void runTurn("/init", INIT_PROMPT);
       case "sandbox":
@@ -149,42 +238,129 @@ export function App({ backend, history, intro = [], listFiles }: AppProps) {
         );
     }
   };
+  // The queue effect below calls the latest submit, not the one of the render that scheduled it.
+  const submitRef = useRef(submit);
+  submitRef.current = submit;
 
+  // Send the next queued prompt once the turn (and any dialog) is over.
+  useEffect(() => {
+    if (isBusy || question || picker || queued.length === 0) return;
+    const [next, ...rest] = queued;
+    setQueued(rest);
+    submitRef.current(next!);
+  }, [isBusy, question, picker, queued, setQueued]);
+
+  // `quarry "fix the tests"`: the prompt from the command line goes out first.
+  const sentInitial = useRef(false);
+  useEffect(() => {
+    if (sentInitial.current) return;
+    sentInitial.current = true;
+    if (pickSession) void listSessions();
+    if (showConversation) void redraw(backend.info(), intro);
+    if (initialPrompt?.trim()) {
+      history.add(initialPrompt);
+      submitRef.current(initialPrompt);
+    }
+  });
+
+  // A resize leaves already printed boxes at the old width: clear and print everything again, once settled.
+  useEffect(() => {
+    if (!stdout?.on) return;
+    let timer: NodeJS.Timeout | undefined;
+    const onResize = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        write(CLEAR_SCREEN);
+        setEpoch((e) => e + 1);
+      }, RESIZE_SETTLE_MS);
+    };
+    stdout.on("resize", onResize);
+    return () => {
+      clearTimeout(timer);
+      stdout.off("resize", onResize);
+    };
+  }, [stdout, write]);
+
+  /** Stops the running turn; prompts queued behind it come back to the editor instead of being sent. */
   const cancel = () => {
-    backend.permissions.denyAll("The user cancelled the turn.");
+    backend.permissions.denyAll("The user stopped the turn.");
     backend.cancel();
+    const q = queueRef.current;
+    if (q.length) {
+      setQueued([]);
+      const draft = input.current?.text() ?? "";
+      input.current?.setText([...q, draft].filter(Boolean).join("\n"));
+    }
   };
 
-  /** Keys the prompt passes up before editing: cancel, exit, clear screen. */
-  const onKey = (input: string, key: Key, empty: boolean): boolean => {
-    if (hint && !(key.ctrl && input === "c")) setHint("");
-    if (key.ctrl && input === "l") {
+  const cycleMode = () => {
+    if (!backend.setMode) return;
+    const now = infoRef.current;
+    const next = backend.setMode(nextMode(now.mode ?? "default", Boolean(now.bypassAllowed)));
+    setInfo(next);
+  };
+
+  const answer = (c: PermissionChoice) => {
+    if (c.choice === "acceptEdits" && backend.setMode) setInfo(backend.setMode("acceptEdits"));
+    backend.permissions.answer(c);
+  };
+
+  /** Keys the prompt passes up before editing; true means handled here. */
+  const onKey = (ch: string, key: Key, empty: boolean): boolean => {
+    if (hint && !(key.ctrl && ch === "c")) setHint("");
+    if (key.tab && key.shift) {
+      cycleMode();
+      return true;
+    }
+    if (key.ctrl && ch === "l") {
       clearScreen();
       return true;
     }
     if (key.escape) {
+      const now = Date.now();
       if (busy.current) cancel();
+      else if (!empty && now - lastEsc.current < DOUBLE_ESC_MS) input.current?.setText("");
+      else if (!empty) setHint("Press Esc again to clear the prompt.");
+      lastEsc.current = now;
       return true;
     }
-    if (key.ctrl && input === "c") {
+    if (key.ctrl && ch === "c") {
+      const now = Date.now();
+      const again = now - lastCtrlC.current < DOUBLE_CTRL_C_MS;
+      lastCtrlC.current = now;
+      // Any press counts towards the double press, so one that only stopped a turn (or the session-title
+      // request still in flight after a reply) is followed by an exit, not by another "press again".
       if (busy.current) {
         cancel();
-        return false;
+        setHint("Stopped. Press Ctrl-C again to exit.");
+        return true;
       }
-      if (!empty) return true; // the prompt clears itself
-      const now = Date.now();
-      if (now - lastCtrlC.current < DOUBLE_CTRL_C_MS) exit();
+      if (!empty) {
+        input.current?.setText("");
+        return true;
+      }
+      if (again) leave();
       else setHint("Press Ctrl-C again to exit.");
-      lastCtrlC.current = now;
+      return true;
+    }
+    // ↑ on an empty prompt takes back the last queued prompt to edit it.
+    if (key.upArrow && empty && queueRef.current.length) {
+      const q = queueRef.current;
+      setQueued(q.slice(0, -1));
+      input.current?.setText(q.at(-1)!);
+      return true;
+    }
+    if (ch === "?" && empty && !key.ctrl && !key.meta) {
+      note({ kind: "info", text: KEY_MAP });
       return true;
     }
     return false;
   };
 
-  // While the dialog has the keyboard, Ctrl-C still cancels the whole turn.
+  // While the dialog has the keyboard, Ctrl-C still stops the whole turn.
   useInput(
-    (input, key) => {
-      if (key.ctrl && input === "c") cancel();
+    (ch, key) => {
+      if (key.ctrl && ch === "c") cancel();
     },
     { isActive: Boolean(question) },
   );
@@ -192,26 +368,40 @@ export function App({ backend, history, intro = [], listFiles }: AppProps) {
   return (
     <Box flexDirection="column">
       <Static key={epoch} items={view.done}>
-        {(item) => <ItemView key={item.id} item={item} />}
+        {(item: Item) => <ItemView key={item.id} item={item} />}
       </Static>
       {view.live.map((item) => (
         <ItemView key={item.id} item={item} />
       ))}
       <Box marginTop={1} flexDirection="column">
         {question ? (
-          <PermissionDialog prompt={question} onAnswer={(c) => backend.permissions.answer(c)} />
+          <PermissionDialog prompt={question} onAnswer={answer} onCancel={cancel} />
+        ) : picker ? (
+          <SessionPicker
+            sessions={picker}
+            onPick={(id) => {
+              setPicker(undefined);
+              if (id) void resumeSession(id);
+            }}
+          />
         ) : (
           view.running && <Spinner since={started} label={view.activity} />
         )}
+        <QueuedPrompts prompts={queued} />
         <PromptInput
           history={history}
           onSubmit={submit}
           onKey={onKey}
-          active={!question}
+          active={!question && !picker}
           listFiles={listFiles}
-          placeholder={view.done.length + view.live.length <= 3 ? "Ask Quarry to do something · /help" : ""}
+          commands={SLASH_COMMANDS}
+          handle={input}
+          placeholder={
+            view.done.length + view.live.length <= 3 ? "Ask Quarry to do something · /help · ? for keys" : ""
+          }
         />
         {hint ? <Text dimColor>{hint}</Text> : <StatusLine info={info} totals={view.totals} />}
+        <ModeLine info={info} />
       </Box>
     </Box>
   );

@@ -35,6 +35,8 @@ function ItemBody({ item }: { item: Item }) {
       return <ErrorPanel message={item.message} fix={item.fix} />;
     case "info":
       return <Text dimColor>{item.text}</Text>;
+    case "interrupted":
+      return <C color="red">⎿ Interrupted · the session is kept; type to go on</C>;
   }
 }
 

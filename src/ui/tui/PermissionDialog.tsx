@@ -2,16 +2,23 @@ import { Box, Text, useInput } from "ink";
 import { useContext, useRef, useState } from "react";
 import type { PermissionChoice, PermissionPrompt } from "./backend.js";
 import { backspace, type EditorState, EMPTY_EDITOR, insert } from "./editor.js";
+import { dialogOptions } from "./permission-options.js";
 import { permissionPreview } from "./permission-preview.js";
 import { C, ColorContext } from "./theme.js";
 
-/** The dialog for one gated call: what will run or change, then allow once / for this session / deny. */
+/**
+ * The dialog for one gated call: what will run or change, then allow once / for this session (or accept edits
+ * from now on) / deny. Esc stops the whole turn, as it does at the prompt.
+ */
 export function PermissionDialog({
   prompt,
   onAnswer,
+  onCancel,
 }: {
   prompt: PermissionPrompt;
   onAnswer(choice: PermissionChoice): void;
+  /** Esc: deny this call and stop the turn. */
+  onCancel(): void;
 }) {
   const color = useContext(ColorContext);
   // Refs mirror the state: keys can arrive faster than re-renders, and must not act on stale values.
@@ -28,14 +35,7 @@ export function PermissionDialog({
     noteRef.current = n;
     setNoteState(n);
   };
-  const rules = prompt.suggestedRules;
-  const options: { label: string; choice: PermissionChoice["choice"] }[] = [
-    { label: "Yes, allow once", choice: "once" },
-    ...(rules.length
-      ? [{ label: `Yes, and allow ${rules.join(", ")} for this session`, choice: "session" as const }]
-      : []),
-    { label: "No, and tell the model what to do instead", choice: "deny" },
-  ];
+  const options = dialogOptions(prompt);
 
   const choose = (i: number) => {
     const c = options[i]!.choice;
@@ -46,8 +46,11 @@ export function PermissionDialog({
   useInput((input, key) => {
     const note = noteRef.current;
     if (note) {
-      if (key.return) onAnswer({ choice: "deny", note: note.text.trim() || undefined });
-      else if (key.escape) onAnswer({ choice: "deny" });
+      // A pasted or fast-typed note can arrive with its Enter in one chunk ("use yarn\r").
+      const typedThenEnter = input.length > 1 && /^[^\r\n]+\r$/.test(input);
+      const text = typedThenEnter ? insert(note, input.slice(0, -1)).text : note.text;
+      if (key.return || typedThenEnter) onAnswer({ choice: "deny", note: text.trim() || undefined });
+      else if (key.escape) onCancel();
       else if (key.backspace || key.delete) setNote(backspace(note));
       else if (input && !key.ctrl && !key.meta) setNote(insert(note, input));
       return;
@@ -55,7 +58,7 @@ export function PermissionDialog({
     if (key.upArrow) setSelected((s) => (s + options.length - 1) % options.length);
     else if (key.downArrow || key.tab) setSelected((s) => (s + 1) % options.length);
     else if (key.return) choose(selectedRef.current);
-    else if (key.escape) onAnswer({ choice: "deny" });
+    else if (key.escape) onCancel();
     else if (/^[1-9]$/.test(input) && Number(input) <= options.length) choose(Number(input) - 1);
   });
 
@@ -88,7 +91,7 @@ export function PermissionDialog({
               {i + 1}. {o.label}
             </Text>
           ))}
-          <Text dimColor>↑/↓ and Enter, or 1–{options.length}; Esc denies</Text>
+          <Text dimColor>↑/↓ and Enter, or 1–{options.length}; Esc stops the turn</Text>
         </Box>
       )}
     </Box>

@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import type { TodoItem } from "../../tools/todo-store.js";
 import type { ToolDisplay } from "../../tools/types.js";
 import { DiffView } from "./DiffView.js";
 import type { Item } from "./state.js";
@@ -43,6 +44,14 @@ export function ToolBlock({ item }: { item: ToolItem }) {
 
 function ToolBody({ item, display }: { item: ToolItem; display: ToolDisplay | undefined }) {
   if (item.status === "denied") return <Text dimColor>{`  denied: ${item.output ?? ""}`}</Text>;
+  // The list as the model just wrote it: from the result once done, from the call's input while it runs.
+  const todos =
+    display?.kind === "todos"
+      ? display.todos
+      : item.name === "TodoWrite"
+        ? inputTodos(item.input)
+        : undefined;
+  if (todos && item.status !== "error") return <Checklist todos={todos} />;
   if (display?.kind === "diff" && item.status === "ok") return <DiffView patch={display.patch} />;
   if (item.status === "error" && item.output) return <OutputTail text={item.output} color="red" />;
   if (item.name === "Bash" && item.output && item.status === "ok") return <OutputTail text={item.output} />;
@@ -62,6 +71,33 @@ export function OutputTail({ text, color }: { text: string; color?: string }) {
         <C key={i} color={color} dimColor={!color}>
           {l || " "}
         </C>
+      ))}
+    </Box>
+  );
+}
+
+function inputTodos(input: unknown): readonly TodoItem[] | undefined {
+  const todos = (input as { todos?: unknown } | undefined)?.todos;
+  return Array.isArray(todos) ? (todos as TodoItem[]) : undefined;
+}
+
+/** TodoWrite's list as a checklist: ☒ done (struck through), ◼ in progress (bold), ☐ pending. */
+export function Checklist({ todos }: { todos: readonly TodoItem[] }) {
+  return (
+    <Box flexDirection="column" paddingLeft={2}>
+      {todos.map((t, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: todos have no id
+        <Text key={i}>
+          {t.status === "completed" ? (
+            <Text dimColor strikethrough>
+              {`☒ ${t.content}`}
+            </Text>
+          ) : t.status === "in_progress" ? (
+            <Text bold>{`◼ ${t.content}`}</Text>
+          ) : (
+            `☐ ${t.content}`
+          )}
+        </Text>
       ))}
     </Box>
   );

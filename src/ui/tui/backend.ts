@@ -1,4 +1,5 @@
 import type { AgentEvent } from "../../agent/events.js";
+import type { PermissionMode } from "../../permissions/types.js";
 
 /** What the status line shows about the connected session. */
 export interface SessionInfo {
@@ -9,6 +10,21 @@ export interface SessionInfo {
   contextWindow: number;
   /** Set when running against the built-in emulator (`--simulate`): shown on screen, always. */
   simulation?: string;
+  /** The permission mode now (Shift+Tab cycles it); absent means default. */
+  mode?: PermissionMode;
+  /** Whether Shift+Tab may reach bypassPermissions (`--allow-dangerously-skip-permissions`). */
+  bypassAllowed?: boolean;
+}
+
+/** A saved session for the `/resume` list and the `--resume` picker. */
+export interface PastSession {
+  id: string;
+  title?: string;
+  firstPrompt?: string;
+  /** ISO time of the last write. */
+  updatedAt: string;
+  /** Transcript size in bytes. */
+  bytes?: number;
 }
 
 /** One gated tool call waiting for the user. */
@@ -20,10 +36,17 @@ export interface PermissionPrompt {
   input: unknown;
   /** Rules "allow for this session" would add. */
   suggestedRules: readonly string[];
+  /** True when switching to acceptEdits would allow this call (an edit inside the project). */
+  acceptEditsWouldAllow?: boolean;
 }
 
 /** The user's answer in the permission dialog. */
-export type PermissionChoice = { choice: "once" } | { choice: "session" } | { choice: "deny"; note?: string };
+export type PermissionChoice =
+  | { choice: "once" }
+  | { choice: "session" }
+  /** Allow this call and switch to acceptEdits; the App switches the mode before answering. */
+  | { choice: "acceptEdits" }
+  | { choice: "deny"; note?: string };
 
 /**
  * Everything the App needs from a running session. interactive.ts implements it over openAgentSession; tests
@@ -44,6 +67,12 @@ export interface TuiBackend {
   switchModel(model: string): Promise<SessionInfo>;
   /** Resumes a session by id, or the most recent one in this project. */
   resume(id?: string): Promise<SessionInfo>;
+  /** Switches the permission mode for the next decisions (also of the running turn). */
+  setMode?(mode: PermissionMode): SessionInfo;
+  /** The project's saved sessions with a prompt, newest first. */
+  sessions?(): Promise<PastSession[]>;
+  /** The current session's transcript events so far (for redrawing a resumed conversation). */
+  pastEvents?(): Promise<readonly { type: string; [k: string]: unknown }[]>;
   /** The preflight report as text. */
   doctor(): Promise<string>;
   /** Usable models as text (`quarry models`). */

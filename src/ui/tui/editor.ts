@@ -73,3 +73,62 @@ export function moveLine(s: EditorState, dir: -1 | 1): EditorState {
   const nextEnd = s.text.indexOf("\n", lineEnd + 1);
   return { ...s, cursor: Math.min(lineEnd + 1 + column, nextEnd === -1 ? s.text.length : nextEnd) };
 }
+
+/** An edit that removed text: the new state and what was cut, for the kill ring (Ctrl-Y pastes it back). */
+export interface Kill {
+  state: EditorState;
+  killed: string;
+}
+
+/** Ctrl-K: delete from the cursor to the end of the line. */
+export function killToLineEnd(s: EditorState): Kill {
+  const end = toLineEnd(s).cursor;
+  // At the end of a line Ctrl-K joins the next line, as in readline.
+  const stop = end === s.cursor && end < s.text.length ? end + 1 : end;
+  return {
+    state: { text: s.text.slice(0, s.cursor) + s.text.slice(stop), cursor: s.cursor },
+    killed: s.text.slice(s.cursor, stop),
+  };
+}
+
+/** Ctrl-U with what it cut. */
+export function killLineStart(s: EditorState): Kill {
+  const state = killToLineStart(s);
+  return { state, killed: s.text.slice(state.cursor, s.cursor) };
+}
+
+/** Where the word before the cursor starts (readline's rule: skip spaces, then non-spaces). */
+function wordStart(text: string, cursor: number): number {
+  let i = cursor;
+  while (i > 0 && /\s/.test(text[i - 1]!)) i--;
+  while (i > 0 && !/\s/.test(text[i - 1]!)) i--;
+  return i;
+}
+
+/** Where the word after the cursor ends. */
+function wordEnd(text: string, cursor: number): number {
+  let i = cursor;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  while (i < text.length && !/\s/.test(text[i]!)) i++;
+  return i;
+}
+
+/** Ctrl-W: delete the word before the cursor. */
+export function killWordBefore(s: EditorState): Kill {
+  const start = wordStart(s.text, s.cursor);
+  return {
+    state: { text: s.text.slice(0, start) + s.text.slice(s.cursor), cursor: start },
+    killed: s.text.slice(start, s.cursor),
+  };
+}
+
+/** Alt-B / Alt-F: move a word left or right. */
+export function moveWord(s: EditorState, dir: -1 | 1): EditorState {
+  return { ...s, cursor: dir === -1 ? wordStart(s.text, s.cursor) : wordEnd(s.text, s.cursor) };
+}
+
+/** Ctrl-D: delete the character under the cursor. */
+export function deleteForward(s: EditorState): EditorState {
+  if (s.cursor >= s.text.length) return s;
+  return { ...s, text: s.text.slice(0, s.cursor) + s.text.slice(s.cursor + 1) };
+}

@@ -6,7 +6,7 @@ export const SLASH_COMMANDS = [
   { name: "cost", help: "tokens and cost of this session" },
   { name: "model", help: "/model lists usable models; /model <name> switches (validated first)" },
   { name: "doctor", help: "check region, credentials and model access" },
-  { name: "resume", help: "/resume [id]: continue an earlier session (the latest without an id)" },
+  { name: "resume", help: "/resume [id]: continue an earlier session (a picker without an id)" },
   { name: "init", help: "ask the model to write an AGENTS.md for this repository" },
   { name: "sandbox", help: "/sandbox [on|ask|off]: show the Bash sandbox, or change it for this session" },
   { name: "exit", help: "quit" },
@@ -26,8 +26,8 @@ export function parseSlash(
 }
 
 export const KEYS_HELP = [
-  "Enter send · \\ then Enter for a new line · ↑/↓ history · @path then Tab completes a file name",
-  "Esc or Ctrl-C cancel the running turn · Ctrl-C twice on an empty prompt exits · Ctrl-L clears the screen",
+  "Enter send (queued while a turn runs) · \\ then Enter for a new line · ↑/↓ history · @path then Tab completes",
+  "Shift+Tab cycles the mode · Esc stops the turn · Esc twice clears · Ctrl-C twice exits · ? shows every key",
 ];
 
 /** The text `/help` shows. */

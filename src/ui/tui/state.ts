@@ -14,13 +14,26 @@ export type Item =
       status: "running" | "waiting" | "ok" | "error" | "denied";
       output?: string;
       display?: unknown;
+      /** The call's input, for views that draw it while the call runs (TodoWrite's checklist). */
+      input?: unknown;
     }
   | { kind: "warning"; id: number; text: string }
   | { kind: "error"; id: number; message: string; fix?: string }
-  | { kind: "info"; id: number; text: string };
+  | { kind: "info"; id: number; text: string }
+  /** The mark under an answer or tool the user stopped (Esc, Ctrl-C). */
+  | { kind: "interrupted"; id: number };
 
 /** Distributes Omit over the union so each variant keeps its own fields. */
 export type NewItem = Item extends infer T ? (T extends Item ? Omit<T, "id"> : never) : never;
+
+/** Usage of one model this session, for `/cost`. */
+export interface ModelTotals {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: number;
+}
 
 export interface Totals {
   inputTokens: number;
@@ -28,6 +41,10 @@ export interface Totals {
   costUsd: number;
   /** Tokens of the last turn's prompt + output: what the next prompt starts from. */
   contextTokens: number;
+  /** Per model ID, in first-use order. */
+  byModel?: Record<string, ModelTotals>;
+  /** Wall time of the turns run this session. */
+  durationMs?: number;
 }
 
 /**
@@ -124,6 +141,7 @@ export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
           name: e.name,
           summary: e.summary,
           status: "running",
+          ...(e.name === "TodoWrite" ? { input: e.input } : {}),
         }),
         activity: `running ${e.name}`,
       };
@@ -146,6 +164,8 @@ export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
       return {
         ...s,
         totals: {
+          ...s.totals,
+          byModel: addModelUsage(s.totals.byModel, e.model, e.usage, e.costUsd),
           inputTokens:
             s.totals.inputTokens +
             e.usage.inputTokens +
@@ -172,15 +192,39 @@ export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
       const live = s.live.map((i): Item => {
         if (i.kind === "assistant") return { ...i, open: false };
         if (i.kind === "tool" && (i.status === "running" || i.status === "waiting"))
-          return { ...i, status: "error", output: "cancelled" };
+          return { ...i, status: "error", output: "interrupted" };
         return i;
       });
-      let next = settle({ ...s, live, running: false, activity: "" });
-      if (e.reason === "aborted")
-        next = push(next, { kind: "info", text: "Cancelled. The session is kept." });
-      return next;
+      const totals = { ...s.totals, durationMs: (s.totals.durationMs ?? 0) + e.durationMs };
+      const next = settle({ ...s, live, running: false, activity: "", totals });
+      return e.reason === "aborted" ? push(next, { kind: "interrupted" }) : next;
     }
     default:
       return s;
   }
+}
+
+function addModelUsage(
+  byModel: Record<string, ModelTotals> | undefined,
+  model: string,
+  u: Usage,
+  costUsd: number,
+): Record<string, ModelTotals> {
+  const t = byModel?.[model] ?? {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: 0,
+  };
+  return {
+    ...byModel,
+    [model]: {
+      inputTokens: t.inputTokens + u.inputTokens,
+      outputTokens: t.outputTokens + u.outputTokens,
+      cacheReadTokens: t.cacheReadTokens + u.cacheReadInputTokens,
+      cacheWriteTokens: t.cacheWriteTokens + u.cacheCreationInputTokens,
+      costUsd: t.costUsd + costUsd,
+    },
+  };
 }
