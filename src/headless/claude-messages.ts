@@ -251,6 +251,8 @@ export function initMessage(o: {
   model: string;
   permissionMode: string;
   version: string;
+  /** Each MCP server's name, state ("connected", "failed", …) and config source, as Claude Code lists them. */
+  mcpServers?: readonly { name: string; status: string; source?: string }[];
 }): SystemInit {
   return {
     type: "system",
@@ -260,7 +262,7 @@ export function initMessage(o: {
     tools: o.tools,
     model: o.model,
     permissionMode: o.permissionMode,
-    mcp_servers: [],
+    mcp_servers: (o.mcpServers ?? []).map(({ name, status, source }) => ({ name, status, source })),
     slash_commands: [],
     // Quarry signs requests with AWS credentials; there is no Anthropic API key.
     apiKeySource: "none",

@@ -84,6 +84,7 @@ export class HeadlessConversation {
       model: start.model,
       permissionMode: session.policy.mode,
       version: readPackageVersion(),
+      mcpServers: start.mcpServers,
     });
     const controller = new AbortController();
     this.run = controller;

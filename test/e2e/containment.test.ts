@@ -121,7 +121,7 @@ describe("the Bash sandbox through quarry -p", () => {
         "[default]\naws_secret_access_key = E2E-SANDBOX-SECRET\n",
       );
       const repo = makeRepo();
-      const run = await runCli(["-p", "go", "--output-format", "stream-json"], {
+      const run = await runCli(["-p", "go", "--output-format", "quarry-events"], {
         cwd: repo,
         emulator: em,
         home,

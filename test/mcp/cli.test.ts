@@ -49,7 +49,7 @@ describe("quarry -p with MCP servers (built CLI, scripted emulator model)", () =
         "-p",
         "echo ping",
         "--output-format",
-        "stream-json",
+        "quarry-events",
         "--allowedTools",
         "mcp__everything__echo",
         "--mcp-config",
