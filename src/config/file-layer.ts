@@ -17,7 +17,8 @@ import type { SettingSource } from "./sources.js";
 import { PERMISSION_LISTS } from "./structured.js";
 import { suggestKey } from "./suggest.js";
 
-const STRUCTURED_KEYS = ["modelPins", "permissions", "catalogOverrides"] as const;
+// `hooks` is read by src/hooks (its own schema, trust-gated there); listed so it is not an "unknown key".
+const STRUCTURED_KEYS = ["modelPins", "permissions", "catalogOverrides", "hooks"] as const;
 const TOP_LEVEL_SCALARS = (Object.keys(SETTING_SPECS) as ScalarKey[]).filter((key) => !key.includes("."));
 /** Every key a Quarry settings file may hold at the top level. */
 export const KNOWN_FILE_KEYS: readonly string[] = [...TOP_LEVEL_SCALARS, ...STRUCTURED_KEYS];
@@ -130,6 +131,8 @@ export function readFileLayer(
       readPermissions(value, [key]);
     } else if (key === "catalogOverrides") {
       readCatalogOverrides(value, [key]);
+    } else if (key === "hooks") {
+      // read by src/hooks/settings.ts
     } else {
       warnUnknown([key], KNOWN_FILE_KEYS, ENV_NAME_TO_KEY);
     }

@@ -8,6 +8,7 @@ import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import type { OutputLimits } from "../agent/truncation.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { claudeSettingsPath, describeSource, loadSettings, type Settings } from "../config/index.js";
+import { blockedPromptEvents, createSessionHooks, promptThroughHooks } from "../hooks/session-hooks.js";
 import type { Message, ModelPrice, ModelProvider } from "../model/types.js";
 import { createPermissionPolicy, type PermissionPolicy, type RuleInput } from "../permissions/index.js";
 import { prepareShellAnalysis } from "../permissions/shell.js";
@@ -30,7 +31,7 @@ import { useTempJournal } from "../tools/temp-journal.js";
 import type { ToolContext } from "../tools/types.js";
 import type { SessionConfig } from "./config.js";
 import { UsageError } from "./errors.js";
-import { type HookRunner, NO_HOOKS } from "./hooks.js";
+import type { HookRunner } from "./hooks.js";
 import { type AskPermission, type PermissionAnswer, ToolPipeline } from "./tool-pipeline.js";
 
 export { isUsageError, UsageError } from "./errors.js";
@@ -45,7 +46,7 @@ export interface OpenSessionOptions {
    * the SDK and control protocol), or nobody (print mode: denied, and the model told how to allow it).
    */
   ask?: AskPermission | "protocol";
-  /** The user's hooks; none until the hooks issue. */
+  /** Replaces the hooks read from settings files (tests, an SDK with its own). */
   hooks?: HookRunner;
   /** The session's secrets (docs/security/secrets.md); a front end passes its own to scrub what it prints. */
   secrets?: SecretRegistry;
@@ -124,6 +125,7 @@ export class Session {
   private readonly stamper: EventStamper;
   private readonly pending = new Map<string, (answer: PermissionAnswer) => void>();
   private current: AbortController | undefined;
+  private promptedOnce = false;
 
   constructor(private readonly parts: SessionParts) {
     this.id = parts.id;
@@ -192,7 +194,22 @@ export class Session {
     }
     this.current = controller;
     try {
-      for await (const event of this.agent.run(prompt, controller.signal)) yield this.emit(event);
+      // Prompt-level hooks belong to the top-level session; a nested agent's prompt is its parent's call.
+      const hooked = this.parts.parentCallId
+        ? { prompt }
+        : await promptThroughHooks(this.parts.hooks, {
+            sessionId: this.id,
+            prompt,
+            first: !this.promptedOnce,
+            resumed: this.parts.history.length > 0,
+          });
+      this.promptedOnce = true;
+      if ("block" in hooked) {
+        for (const event of blockedPromptEvents(hooked.block)) yield this.emit(event);
+        return;
+      }
+      for await (const event of this.agent.run(hooked.prompt, controller.signal)) yield this.emit(event);
+      if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
     } finally {
       this.current = undefined;
       for (const s of [signal, this.parts.signal]) s?.removeEventListener("abort", cancel);
@@ -285,6 +302,8 @@ export class Session {
   async close(): Promise<void> {
     // A nested agent shares its parent's sandbox; only the session that opened it closes it.
     if (!this.parts.parentCallId) this.parts.sandbox.close();
+    if (!this.parts.parentCallId)
+      await this.parts.hooks.sessionEnd?.({ sessionId: this.id, reason: "other" });
     await this.parts.writer.close();
   }
 
@@ -402,6 +421,21 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   }
   writer.scrubWith(secrets);
 
+  // Hooks from settings files; a project's own only in a trusted folder (docs/extensibility.md#hooks).
+  const sessionHooks = createSessionHooks({
+    settings,
+    projectRoot,
+    cwd,
+    env,
+    home: homedir(),
+    trustProject: config.trustProject,
+    permissionMode: () => policy.mode,
+    transcriptPath: () => writer.path,
+    warn: (m) => pendingNotices.push(m),
+    signal: options.signal,
+  });
+  if (!options.hooks) warnings.push(...sessionHooks.warnings);
+
   const registry = new ToolRegistry(createToolRegistry({ cwd }));
   const context: ToolContext = {
     ...createToolContext({ cwd, signal: options.signal }),
@@ -426,7 +460,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     registry,
     policy,
     decide: (request) => policy.decide(request),
-    hooks: options.hooks ?? NO_HOOKS,
+    hooks: options.hooks ?? sessionHooks.runner,
     ask: options.ask,
     context,
     secrets,
