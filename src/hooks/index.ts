@@ -1,5 +1,5 @@
 export { runHookProcess } from "./command.js";
-export { type HookSourcesOptions, type LoadedHooks, loadConfiguredHooks } from "./load.js";
+export { folderTrust, type HookSourcesOptions, type LoadedHooks, loadConfiguredHooks } from "./load.js";
 export { compileMatcher } from "./matcher.js";
 export { CommandHookRunner, type HookRunnerOptions } from "./runner.js";
 export {

@@ -44,7 +44,7 @@ export function loadConfiguredHooks(o: HookSourcesOptions): LoadedHooks {
     ...read(join(o.settings.userConfigDir.value, "settings.json")),
     ...read(claudeSettingsPath(o.env, o.home, o.cwd)),
   ];
-  const claudeTrust = projectTrust(o);
+  const claudeTrust = folderTrust(o);
   if (claudeTrust.problem && !o.settings.project?.problem) warnings.push(claudeTrust.problem);
   // Quarry's own project files were judged by the settings loader (their folder may sit below the git root).
   const quarry = o.settings.project;
@@ -81,8 +81,13 @@ export function loadConfiguredHooks(o: HookSourcesOptions): LoadedHooks {
   return { hooks, warnings, projectTrusted };
 }
 
-/** The settings loader's decision when it judged this same folder; otherwise the same rules, asked again. */
-function projectTrust(o: HookSourcesOptions): ProjectTrust {
+/**
+ * Whether the project folder (git root, else cwd) is trusted: the settings loader's decision when it judged
+ * this same folder, otherwise the same rules asked again (flag, QUARRY_TRUST_PROJECT, trust store).
+ */
+export function folderTrust(
+  o: Pick<HookSourcesOptions, "settings" | "projectRoot" | "env" | "trustProject">,
+): ProjectTrust {
   const known = o.settings.project;
   if (known && realFolder(known.folder) === realFolder(o.projectRoot)) return known;
   return decideProjectTrust({
