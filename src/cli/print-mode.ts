@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { expandForSession } from "../commands/index.js";
 import { DenialReporter } from "../headless/denials.js";
 import { headlessFlagError, isHeadlessFormat, runHeadless } from "../headless/run.js";
 import { QuarryError } from "../model/errors.js";
@@ -65,6 +66,16 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     const config = sessionConfigFromFlags(flags, { cwd: process.cwd(), env: simulation?.env });
     const session = await openSession(config, { signal: controller.signal, secrets });
     renderer.handle(session.start());
+    // `/name args` becomes the custom command's text before anything is sent (docs/extensibility.md).
+    prompt = await expandForSession(session, prompt, {
+      cwd: config.cwd,
+      env: config.env ?? process.env,
+      trustProject: config.trustProject,
+      signal: controller.signal,
+    }).catch(async (err: unknown) => {
+      await session.close();
+      throw err;
+    });
     for (const w of session.warnings) renderer.handle(session.publish({ type: "warning", message: w }));
     let done: EventOf<"done"> | undefined;
     for await (const event of session.run(prompt)) {

@@ -17,7 +17,8 @@ import type { SettingSource } from "./sources.js";
 import { PERMISSION_LISTS } from "./structured.js";
 import { suggestKey } from "./suggest.js";
 
-const STRUCTURED_KEYS = ["modelPins", "permissions", "catalogOverrides"] as const;
+// `hooks` is read by src/hooks (its own schema, trust-gated there); listed so it is not an "unknown key".
+const STRUCTURED_KEYS = ["modelPins", "permissions", "catalogOverrides", "hooks"] as const;
 // MCP servers and Claude Code's approval keys for .mcp.json (docs/mcp.md); src/mcp reads and checks them.
 const MCP_FILE_KEYS: readonly string[] = [
   "mcpServers",
@@ -138,6 +139,8 @@ export function readFileLayer(
       readPermissions(value, [key]);
     } else if (key === "catalogOverrides") {
       readCatalogOverrides(value, [key]);
+    } else if (key === "hooks") {
+      // read by src/hooks/settings.ts
     } else {
       warnUnknown([key], KNOWN_FILE_KEYS, ENV_NAME_TO_KEY);
     }

@@ -21,6 +21,7 @@ export type GatedKey =
   | ScalarKey
   | "permissions.allow"
   | "permissions.deny"
+  | "hooks"
   | `catalogOverrides.${keyof z.infer<typeof capabilityOverrideSchema>}`;
 
 const narrows: TrustClass = { kind: "narrows" };
@@ -77,6 +78,8 @@ export const TRUST_CLASSES: Readonly<Record<GatedKey, TrustClass>> = {
   awsSharedCredentialsFile: CREDENTIALS,
   "permissions.allow": needs("allows tools without asking"),
   "permissions.deny": narrows,
+  // Read by src/hooks/settings.ts, which applies this class to project files of every format (.claude too).
+  hooks: needs("runs shell commands around tool calls and prompts"),
   // Capability corrections (a context window, a price) are taste; the geographies decide where data goes.
   "catalogOverrides.displayName": preference,
   "catalogOverrides.family": preference,

@@ -3,6 +3,7 @@ import type { AgentEvent } from "../agent/events.js";
 import type { PrintOptions } from "../cli/options.js";
 import { sessionConfigFromFlags } from "../cli/session-flags.js";
 import { readPackageVersion } from "../cli/version.js";
+import { expandForSession } from "../commands/index.js";
 import { PERMISSION_MODES, type PermissionMode } from "../permissions/index.js";
 import { UsageError } from "../runtime/errors.js";
 import {
@@ -74,8 +75,15 @@ export class HeadlessConversation {
   }
 
   /** Runs one user message; yields its Claude Code messages, ending with the result line. */
-  async *send(text: string): AsyncGenerator<ClaudeMessage, ResultLine> {
+  async *send(input: string): AsyncGenerator<ClaudeMessage, ResultLine> {
     const session = await this.ensureOpen();
+    // `/name args` becomes the custom command's text before anything is sent (docs/extensibility.md).
+    const text = await expandForSession(session, input, {
+      cwd: this.o.cwd,
+      env: this.o.env ?? process.env,
+      trustProject: this.o.options.trustProject,
+      signal: this.o.signal,
+    });
     const start = session.startEvent;
     yield initMessage({
       sessionId: start.sessionId,

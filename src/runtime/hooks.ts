@@ -18,6 +18,19 @@ export interface PreToolHookOutcome {
   decision?: "allow" | "deny" | "ask";
   reason?: string;
   updatedInput?: unknown;
+  /** The exact error text the model gets when denied (a hook's exit 2 uses Claude Code's wording). */
+  message?: string;
+}
+
+/** Who a session-level hook (prompt, stop, start, end) is about. */
+export interface SessionHookInput {
+  sessionId: string;
+}
+
+/** A prompt-level hook's answer: `block` refuses the prompt (shown to the user); context goes to the model. */
+export interface PromptHookOutcome {
+  block?: string;
+  additionalContext?: string;
 }
 
 /** What a post-tool hook is told: the call and its (unscrubbed) result. */
@@ -38,6 +51,14 @@ export interface PostToolHookOutcome {
 export interface HookRunner {
   preToolUse(input: PreToolHookInput): Promise<PreToolHookOutcome>;
   postToolUse(input: PostToolHookInput): Promise<PostToolHookOutcome>;
+  /** Before a prompt goes to the model (UserPromptSubmit). */
+  userPromptSubmit?(input: SessionHookInput & { prompt: string }): Promise<PromptHookOutcome>;
+  /** Once, before a session's first prompt (SessionStart; `source` is startup or resume). */
+  sessionStart?(input: SessionHookInput & { source: string }): Promise<PromptHookOutcome>;
+  /** After each prompt's run ends (Stop). */
+  stop?(input: SessionHookInput): Promise<void>;
+  /** When the session closes (SessionEnd). */
+  sessionEnd?(input: SessionHookInput & { reason: string }): Promise<void>;
 }
 
 /** The hook runner of a session with no hooks configured. */

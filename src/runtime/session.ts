@@ -8,6 +8,7 @@ import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import type { OutputLimits } from "../agent/truncation.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { claudeSettingsPath, describeSource, loadSettings, type Settings } from "../config/index.js";
+import { blockedPromptEvents, createSessionHooks, promptThroughHooks } from "../hooks/session-hooks.js";
 import { type McpManager, prepareMcp, withMcpPermissions } from "../mcp/index.js";
 import type { Message, ModelPrice, ModelProvider } from "../model/types.js";
 import { createPermissionPolicy, type PermissionPolicy, type RuleInput } from "../permissions/index.js";
@@ -32,7 +33,7 @@ import type { ToolContext } from "../tools/types.js";
 import { decideProjectTrust } from "../trust/decide.js";
 import type { SessionConfig } from "./config.js";
 import { UsageError } from "./errors.js";
-import { type HookRunner, NO_HOOKS } from "./hooks.js";
+import type { HookRunner } from "./hooks.js";
 import { type AskPermission, type PermissionAnswer, ToolPipeline } from "./tool-pipeline.js";
 
 export { isUsageError, UsageError } from "./errors.js";
@@ -47,7 +48,7 @@ export interface OpenSessionOptions {
    * the SDK and control protocol), or nobody (print mode: denied, and the model told how to allow it).
    */
   ask?: AskPermission | "protocol";
-  /** The user's hooks; none until the hooks issue. */
+  /** Replaces the hooks read from settings files (tests, an SDK with its own). */
   hooks?: HookRunner;
   /** The session's secrets (docs/security/secrets.md); a front end passes its own to scrub what it prints. */
   secrets?: SecretRegistry;
@@ -128,6 +129,7 @@ export class Session {
   private readonly stamper: EventStamper;
   private readonly pending = new Map<string, (answer: PermissionAnswer) => void>();
   private current: AbortController | undefined;
+  private promptedOnce = false;
 
   constructor(private readonly parts: SessionParts) {
     this.id = parts.id;
@@ -197,7 +199,22 @@ export class Session {
     }
     this.current = controller;
     try {
-      for await (const event of this.agent.run(prompt, controller.signal)) yield this.emit(event);
+      // Prompt-level hooks belong to the top-level session; a nested agent's prompt is its parent's call.
+      const hooked = this.parts.parentCallId
+        ? { prompt }
+        : await promptThroughHooks(this.parts.hooks, {
+            sessionId: this.id,
+            prompt,
+            first: !this.promptedOnce,
+            resumed: this.parts.history.length > 0,
+          });
+      this.promptedOnce = true;
+      if ("block" in hooked) {
+        for (const event of blockedPromptEvents(hooked.block)) yield this.emit(event);
+        return;
+      }
+      for await (const event of this.agent.run(hooked.prompt, controller.signal)) yield this.emit(event);
+      if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
     } finally {
       this.current = undefined;
       for (const s of [signal, this.parts.signal]) s?.removeEventListener("abort", cancel);
@@ -292,6 +309,8 @@ export class Session {
     // A nested agent shares its parent's sandbox and MCP servers; only the session that opened them closes them.
     await this.parts.mcp?.close();
     if (!this.parts.parentCallId) this.parts.sandbox.close();
+    if (!this.parts.parentCallId)
+      await this.parts.hooks.sessionEnd?.({ sessionId: this.id, reason: "other" });
     await this.parts.writer.close();
   }
 
@@ -439,6 +458,21 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   }
   writer.scrubWith(secrets);
 
+  // Hooks from settings files; a project's own only in a trusted folder (docs/extensibility.md#hooks).
+  const sessionHooks = createSessionHooks({
+    settings,
+    projectRoot,
+    cwd,
+    env,
+    home: homedir(),
+    trustProject: config.trustProject,
+    permissionMode: () => policy.mode,
+    transcriptPath: () => writer.path,
+    warn: (m) => pendingNotices.push(m),
+    signal: options.signal,
+  });
+  if (!options.hooks) warnings.push(...sessionHooks.warnings);
+
   const context: ToolContext = {
     ...createToolContext({ cwd, signal: options.signal }),
     readable: (path: string) =>
@@ -462,7 +496,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     registry,
     policy,
     decide: withMcpPermissions(mcp.manager, policy),
-    hooks: options.hooks ?? NO_HOOKS,
+    hooks: options.hooks ?? sessionHooks.runner,
     ask: options.ask,
     context,
     secrets,

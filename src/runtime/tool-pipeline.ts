@@ -119,7 +119,7 @@ export class ToolPipeline {
     if (hook.decision === "deny") {
       const reason = `Blocked by a PreToolUse hook: ${hook.reason ?? "no reason given"}`;
       yield { type: "permission_decision", id: call.id, behavior: "deny", reason, source: "hook" };
-      return refuse(call, `Permission denied: ${reason}`, tool, input);
+      return refuse(call, hook.message ?? `Permission denied: ${reason}`, tool, input);
     }
 
     let target: PermissionRequest["target"];

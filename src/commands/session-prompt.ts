@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import { homedir } from "node:os";
+import { findRepoRoot } from "../agent/memory.js";
+import { folderTrust } from "../hooks/load.js";
+import type { Session } from "../runtime/session.js";
+import { listCustomCommands } from "./discover.js";
+import { expandSlashPrompt } from "./expand.js";
+
+/**
+ * A prompt as the session should send it: `/name args` expanded from the custom commands (docs/extensibility.md),
+ * anything else unchanged. `!` lines go through the session's tool pipeline as Bash calls, so hooks, the
+ * permission policy (print mode: denied unless allowed) and the sandbox apply to them as to the model's calls.
+ */
+export async function expandForSession(
+  session: Session,
+  prompt: string,
+  o: { cwd: string; env: NodeJS.ProcessEnv; trustProject?: boolean; signal?: AbortSignal },
+): Promise<string> {
+  const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
+  const warnings: string[] = [];
+  const commands = listCustomCommands(
+    {
+      projectRoot,
+      cwd: o.cwd,
+      env: o.env,
+      home: homedir(),
+      userConfigDir: session.settings.userConfigDir.value,
+    },
+    warnings,
+  );
+  for (const w of warnings) session.warnings.push(w);
+  const trust = folderTrust({
+    settings: session.settings,
+    projectRoot,
+    env: o.env,
+    trustProject: o.trustProject,
+  });
+  const expanded = await expandSlashPrompt(prompt, commands, {
+    workspace: projectRoot,
+    cwd: o.cwd,
+    projectTrusted: trust.trusted,
+    readable: (path) =>
+      session.policy.decide({ tool: "Read", readOnly: true, target: { kind: "read", paths: [path] } })
+        .behavior !== "deny",
+    runShell: async (command) => {
+      const run = session.pipeline.run(
+        { type: "tool_use", id: `slash_${randomUUID()}`, name: "Bash", input: { command } },
+        o.signal ?? new AbortController().signal,
+      );
+      for (;;) {
+        const next = await run.next();
+        if (next.done) {
+          const block = next.value.block;
+          const text = typeof block.content === "string" ? block.content : "";
+          return { ok: !block.is_error, output: text };
+        }
+        session.publish(next.value);
+      }
+    },
+  });
+  return expanded ?? prompt;
+}
