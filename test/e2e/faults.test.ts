@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { validateHistory } from "../../src/agent/history.js";
 import type { Message } from "../../src/model/types.js";
-import { mainTurns, makeRepo, runCli, scriptedWorld, startWorld } from "./harness.js";
+import { mainTurns, makeRepo, runCli, scriptedWorld, startWorld, text, tool } from "./harness.js";
 
 /**
  * Quarry against every fault the emulator injects (docs/decisions/0012-fault-handling.md): each test checks
@@ -24,13 +24,6 @@ async function setup(world: Parameters<typeof startWorld>[0]) {
   return started;
 }
 
-const text = (t: string) => ({ type: "text" as const, text: t });
-const tool = (name: string, input: Record<string, unknown>, id = `toolu_${name}`) => ({
-  type: "tool_use" as const,
-  id,
-  name,
-  input,
-});
 /** Small timeouts and quick retries so each fault resolves in well under a second. */
 const FAST = { QUARRY_STREAM_IDLE_TIMEOUT_MS: "300", QUARRY_MAX_RETRIES: "1" };
 

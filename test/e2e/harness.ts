@@ -54,3 +54,14 @@ export async function startWorld(world?: WorldInput): Promise<{ emulator: Runnin
 export function mainTurns(emulator: RunningEmulator) {
   return emulator.log.filter((e) => e.operation === "invoke-with-response-stream");
 }
+
+/** A text block for a scripted model answer. */
+export const text = (t: string) => ({ type: "text" as const, text: t });
+
+/** A tool_use block for a scripted model answer; the id defaults to one derived from the tool's name. */
+export const tool = (name: string, input: Record<string, unknown>, id = `toolu_${name}`) => ({
+  type: "tool_use" as const,
+  id,
+  name,
+  input,
+});

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
-import { mainTurns, makeRepo, runCli, scriptedWorld, startWorld } from "./harness.js";
+import { mainTurns, makeRepo, runCli, scriptedWorld, startWorld, text, tool } from "./harness.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
@@ -15,14 +15,6 @@ async function setup(world: Parameters<typeof startWorld>[0]) {
   emulator = started.emulator;
   return started;
 }
-
-const text = (t: string) => ({ type: "text" as const, text: t });
-const tool = (name: string, input: Record<string, unknown>, id = `toolu_${name}`) => ({
-  type: "tool_use" as const,
-  id,
-  name,
-  input,
-});
 
 /** The tool_result blocks Quarry sent back to the model in the n-th main-model request (0-based). */
 function toolResultsSent(em: RunningEmulator, n: number): { content: string; is_error?: boolean }[] {

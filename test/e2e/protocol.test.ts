@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { EVENT_TYPES, ProtocolEventSchema } from "../../src/protocol/index.js";
-import { makeRepo, runCli, scriptedWorld, startWorld } from "./harness.js";
+import { makeRepo, runCli, scriptedWorld, startWorld, text, tool } from "./harness.js";
 
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-});
-
-const text = (t: string) => ({ type: "text" as const, text: t });
-const tool = (name: string, input: Record<string, unknown>, id: string) => ({
-  type: "tool_use" as const,
-  id,
-  name,
-  input,
 });
 
 describe("quarry -p --output-format quarry-events", () => {

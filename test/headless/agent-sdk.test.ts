@@ -5,7 +5,7 @@ import { type Options, query, type SDKMessage } from "@anthropic-ai/claude-agent
 import { afterEach, describe, expect, it } from "vitest";
 import { emulatorClientEnv, type RunningEmulator } from "../../emulator/index.js";
 import { ClaudeMessage } from "../../src/headless/schema.js";
-import { mainTurns, makeRepo, scriptedWorld, startWorld } from "../e2e/harness.js";
+import { mainTurns, makeRepo, scriptedWorld, startWorld, text, tool } from "../e2e/harness.js";
 import { BIN } from "../support/run-cli.js";
 
 // Claude Code's own Agent SDK drives the built Quarry (bin/quarry.js) against the emulator, as any program
@@ -15,14 +15,6 @@ let emulator: RunningEmulator | undefined;
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-});
-
-const text = (t: string) => ({ type: "text" as const, text: t });
-const tool = (name: string, input: Record<string, unknown>, id: string) => ({
-  type: "tool_use" as const,
-  id,
-  name,
-  input,
 });
 
 async function setup(rules: Parameters<typeof scriptedWorld>[0]) {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { emulatorClientEnv, type RunningEmulator } from "../../emulator/index.js";
 import { query, type SDKMessage, SDKMessageSchema } from "../../src/sdk/index.js";
-import { makeRepo, scriptedWorld, startWorld } from "../e2e/harness.js";
+import { makeRepo, scriptedWorld, startWorld, text, tool } from "../e2e/harness.js";
 
 // Quarry's own in-process SDK: the same Claude-compatible messages as stream-json, without a child process.
 
@@ -13,14 +13,6 @@ afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
   vi.unstubAllEnvs();
-});
-
-const text = (t: string) => ({ type: "text" as const, text: t });
-const tool = (name: string, input: Record<string, unknown>, id: string) => ({
-  type: "tool_use" as const,
-  id,
-  name,
-  input,
 });
 
 async function setup(rules: Parameters<typeof scriptedWorld>[0]) {

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { emulatorClientEnv, type RunningEmulator } from "../../emulator/index.js";
 import { ClaudeMessage, ResultLine } from "../../src/headless/schema.js";
-import { mainTurns, makeRepo, runCli, scriptedWorld, startWorld } from "../e2e/harness.js";
+import { mainTurns, makeRepo, runCli, scriptedWorld, startWorld, text, tool } from "../e2e/harness.js";
 import { BIN } from "../support/run-cli.js";
 
 // The built CLI's headless protocol, line by line, against what a Claude Code stream-json consumer expects
@@ -12,14 +12,6 @@ let emulator: RunningEmulator | undefined;
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-});
-
-const text = (t: string) => ({ type: "text" as const, text: t });
-const tool = (name: string, input: Record<string, unknown>, id: string) => ({
-  type: "tool_use" as const,
-  id,
-  name,
-  input,
 });
 
 async function setup(rules: Parameters<typeof scriptedWorld>[0] = []) {

@@ -6,7 +6,7 @@ import { emulatorClientEnv, type RunningEmulator } from "../../emulator/index.js
 import { type ProtocolEvent, ProtocolEventSchema } from "../../src/protocol/index.js";
 import { openSession, type Session } from "../../src/runtime/session.js";
 import { defineExternalTool } from "../../src/tools/index.js";
-import { mainTurns, makeRepo, scriptedWorld, startWorld } from "../e2e/harness.js";
+import { mainTurns, makeRepo, scriptedWorld, startWorld, text, tool } from "../e2e/harness.js";
 
 let emulator: RunningEmulator | undefined;
 let session: Session | undefined;
@@ -16,14 +16,6 @@ afterEach(async () => {
   await emulator?.close();
   session = undefined;
   emulator = undefined;
-});
-
-const text = (t: string) => ({ type: "text" as const, text: t });
-const tool = (name: string, input: Record<string, unknown>, id: string) => ({
-  type: "tool_use" as const,
-  id,
-  name,
-  input,
 });
 
 /** Opens a real session (settings, Bedrock connection, transcript) against an emulator playing the script. */
