@@ -59,4 +59,19 @@ describe("quarry -p over TLS", () => {
     expect(run.stderr).not.toMatch(/^\s+at /m); // a Quarry error, not a stack trace
     expect(emulator.log.length).toBe(before);
   });
+
+  it("stops with a clear error when AWS_CA_BUNDLE names a missing file", async () => {
+    const before = emulator.log.length;
+    const missing = join(home, "no-such-ca.pem");
+    const run = await runCli(["-p", "say hi"], {
+      cwd: repo,
+      emulator,
+      home,
+      env: { AWS_CA_BUNDLE: missing },
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain(`AWS_CA_BUNDLE names a file Quarry cannot read: ${missing} (ENOENT)`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(emulator.log.length).toBe(before);
+  });
 });
