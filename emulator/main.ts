@@ -5,21 +5,28 @@ import { startEmulator } from "./http/server.js";
 import { loadWorldFile } from "./world/load.js";
 
 /**
- * `npm run emulator -- --port 4599 [--world FILE]`: prints one line with the URL and serves until killed.
+ * `npm run emulator -- --port 4599 [--world FILE] [--tls]`: prints one line with the URL (and, with --tls, one
+ * with the certificate file to trust) and serves until killed.
  * Exits 2 with a message naming the problem for bad flags or a bad world file.
  */
 export async function runEmulatorCli(argv: string[]): Promise<void> {
   let port = 4599;
   let worldFile: string | undefined;
+  let tls = false;
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { port: { type: "string" }, world: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        port: { type: "string" },
+        world: { type: "string" },
+        tls: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
     });
     if (values.help) {
       process.stdout.write(
-        "usage: quarry-emulator [--port N] [--world FILE]\n  --port 0 picks a free port; the default world is documented in the README.\n",
+        "usage: quarry-emulator [--port N] [--world FILE] [--tls]\n  --port 0 picks a free port; the default world is documented in the README.\n  --tls serves HTTPS with a self-signed certificate made at start (its file is printed).\n",
       );
       return;
     }
@@ -30,6 +37,7 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
       }
     }
     worldFile = values.world;
+    tls = values.tls === true;
   } catch (err) {
     process.stderr.write(`quarry-emulator: ${(err as Error).message}\n`);
     process.exit(2);
@@ -37,12 +45,17 @@ export async function runEmulatorCli(argv: string[]): Promise<void> {
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
     const world = worldFile ? loadWorldFile(worldFile) : undefined;
-    emulator = await startEmulator({ world, port });
+    emulator = await startEmulator({ world, port, tls });
   } catch (err) {
     process.stderr.write(`quarry-emulator: ${(err as Error).message}\n`);
     process.exit(2);
   }
   process.stdout.write(`quarry-emulator listening on ${emulator.url}\n`);
+  if (emulator.caPath) {
+    process.stdout.write(
+      `quarry-emulator certificate: ${emulator.caPath} (trust it with NODE_EXTRA_CA_CERTS or AWS_CA_BUNDLE)\n`,
+    );
+  }
   const stop = () => {
     void emulator.close().then(() => process.exit(0));
   };

@@ -1,12 +1,14 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { defaultWorld } from "../world/default-world.js";
 import { parseWorld } from "../world/load.js";
 import type { World, WorldInput } from "../world/schema.js";
 import { renderRestJsonError } from "./errors.js";
 import { createResponseWriter } from "./response-writer.js";
 import { EmulatorApp, newLogEntry, newRequestId } from "./router.js";
+import { generateEmulatorCertificate } from "./tls.js";
 import { BedrockError, type EmulatorRequest, type RequestLogEntry } from "./types.js";
 
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
@@ -19,6 +21,8 @@ export interface StartEmulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /** Serve HTTPS (ALPN h2 and http/1.1) with a self-signed certificate generated at start, instead of cleartext. */
+  tls?: boolean;
 }
 
 export interface RunningEmulator {
@@ -28,6 +32,10 @@ export interface RunningEmulator {
   world: World;
   /** Every request received, in order, secrets removed. */
   log: RequestLogEntry[];
+  /** TLS mode only: the certificate PEM clients must trust (it is its own CA). */
+  caPem?: string;
+  /** TLS mode only: a temp file holding caPem (for NODE_EXTRA_CA_CERTS / AWS_CA_BUNDLE), removed on close. */
+  caPath?: string;
   close(): Promise<void>;
 }
 
@@ -41,6 +49,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
     void serve(app, req, res);
   };
+  if (options.tls) return startTlsEmulator(world, app, handler, options);
   const h1 = http.createServer({ keepAliveTimeout: 5000 }, handler);
   const h2 = http2.createServer({}, handler);
   h2.on("sessionError", () => {});
@@ -76,6 +85,58 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
         h1.close();
         h2.close();
         front.close(() => resolve());
+      }),
+  };
+}
+
+type Handler = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void;
+
+/** TLS mode: ALPN picks h2 or http/1.1, so no sniffing is needed; the certificate is made fresh per start. */
+async function startTlsEmulator(
+  world: World,
+  app: EmulatorApp,
+  handler: Handler,
+  options: StartEmulatorOptions,
+): Promise<RunningEmulator> {
+  const cert = await generateEmulatorCertificate();
+  const server = http2.createSecureServer(
+    { key: cert.keyPem, cert: cert.certPem, allowHTTP1: true, ALPNProtocols: ["h2", "http/1.1"] },
+    handler,
+  );
+  server.on("sessionError", () => {});
+  const sockets = new Set<Duplex>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  // A client that rejects the certificate aborts the handshake; that is the client's business, not a crash.
+  server.on("tlsClientError", () => {});
+  const host = options.host ?? "127.0.0.1";
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  } catch (err) {
+    cert.remove();
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    world,
+    log: app.log,
+    caPem: cert.certPem,
+    caPath: cert.caPath,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => {
+          cert.remove();
+          resolve();
+        });
       }),
   };
 }

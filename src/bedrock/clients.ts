@@ -1,9 +1,12 @@
+import { readFileSync } from "node:fs";
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import { rootCertificates } from "node:tls";
 import type { BedrockClient } from "@aws-sdk/client-bedrock";
 import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import { QuarryError } from "../model/errors.js";
 import type { AuthMode } from "./credentials.js";
 
 /** Everything needed to build AWS clients for one region. */
@@ -21,6 +24,8 @@ export interface ClientConfig {
    * not use it: the provider's idle watchdog (src/providers/timeouts.ts) governs them end to end.
    */
   idleTimeoutMs?: number;
+  /** AWS_CA_BUNDLE: a PEM file of extra certificate authorities to trust (as the AWS CLI and SDKs read it). */
+  caBundlePath?: string;
 }
 
 const NO_AUTH_SCHEME = "smithy.api#noAuth";
@@ -43,14 +48,15 @@ async function commonOptions(
   const { NodeHttpHandler } = await import("@smithy/node-http-handler");
   const target = endpoint ?? "https://amazonaws.com";
   const proxy = config.proxyFor?.(target);
+  const ca = config.caBundlePath ? readCaBundle(config.caBundlePath) : undefined;
   let agent: HttpAgent | HttpsAgent;
   if (proxy) {
     const { HttpsProxyAgent } = await import("https-proxy-agent");
-    agent = new HttpsProxyAgent(proxy, { keepAlive: true });
+    agent = new HttpsProxyAgent(proxy, { keepAlive: true, ...(ca ? { ca } : {}) });
   } else {
     agent = target.startsWith("http://")
       ? new HttpAgent({ keepAlive: true })
-      : new HttpsAgent({ keepAlive: true });
+      : new HttpsAgent({ keepAlive: true, ...(ca ? { ca } : {}) });
   }
   const requestHandler = new NodeHttpHandler({
     httpAgent: agent as HttpAgent,
@@ -82,6 +88,25 @@ async function commonOptions(
     options.credentials = config.credentials;
   }
   return options;
+}
+
+/**
+ * The bundle is added to Node's own roots rather than replacing them, so hosts outside the private CA (a
+ * proxy's CONNECT target, STS) still verify; AWS_CA_BUNDLE is read once per client, like the AWS SDK does.
+ */
+function readCaBundle(path: string): string[] {
+  try {
+    return [...rootCertificates, readFileSync(path, "utf8")];
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new QuarryError({
+      kind: "network",
+      rawMessage: reason,
+      retryable: false,
+      explanation: `AWS_CA_BUNDLE names a file Quarry cannot read: ${path} (${reason})`,
+      fix: "Point AWS_CA_BUNDLE at a readable PEM file holding your certificate authority, or unset it.",
+    });
+  }
 }
 
 /**

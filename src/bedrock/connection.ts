@@ -250,6 +250,7 @@ export async function connectBedrock(options: ConnectOptions): Promise<BedrockCo
     endpoints: endpointUrls(settings),
     proxyFor: (url) => getProxyForUrl(url) || undefined,
     idleTimeoutMs: Number(env.QUARRY_STREAM_IDLE_TIMEOUT_MS) || undefined,
+    caBundlePath: settings.caBundle?.value,
   };
   const cacheDir = options.cacheDir ?? join(settings.userConfigDir.value, "cache");
   return new BedrockConnection(

@@ -27,6 +27,8 @@ interface AwsLikeError {
 
 const IAM_DENIED =
   /is not authorized to perform: (?<action>[\w:*-]+) on resource: (?<resource>\S+?)(?: because| with|$)/;
+const TLS_CERT_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_HAS_EXPIRED|ERR_TLS_CERT_ALTNAME_INVALID)$/;
 const ON_DEMAND = /Invocation of model ID (?<id>\S+) with on-demand throughput isn[’']t supported/;
 
 /** Maps whatever the SDK threw into a QuarryError with an explanation and a fix. */
@@ -264,6 +266,17 @@ export function classifyBedrockError(err: unknown, ctx: FailureContext = {}): Qu
       "The response stream from Bedrock ended in the middle of an event.",
       "Usually a proxy, VPN or load balancer closing long responses, or a gateway re-encoding the stream. Check HTTPS_PROXY / NO_PROXY (bedrock-runtime.<region>.amazonaws.com should bypass rewriting proxies) and run `quarry doctor`.",
       true,
+    );
+  }
+  // Node's TLS verification codes; an inspecting proxy or a private endpoint whose CA this machine lacks.
+  if (
+    TLS_CERT_CODES.test(e.code ?? "") ||
+    /self[- ]signed certificate|unable to verify the first certificate/i.test(raw)
+  ) {
+    return build(
+      "network",
+      `The TLS certificate of ${ctx.region ? `Bedrock in ${ctx.region}` : "the Bedrock endpoint"} is not trusted: ${raw}`,
+      "If a corporate proxy or a private endpoint uses its own certificate authority, point NODE_EXTRA_CA_CERTS or AWS_CA_BUNDLE at that CA's PEM file (e.g. export AWS_CA_BUNDLE=/path/to/ca.pem); otherwise check HTTPS_PROXY and any endpoint override.",
     );
   }
   if (/ECONNREFUSED|ENOTFOUND|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up|getaddrinfo|network/i.test(raw)) {

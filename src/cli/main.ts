@@ -24,9 +24,15 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
     .description("run the local Bedrock emulator (for tests and demos)")
     .option("--port <port>", "port to listen on (0 picks a free one)", "4599")
     .option("--world <file>", "world file (JSON) describing the emulated account")
-    .action(async (opts: { port: string; world?: string }) => {
+    .option("--tls", "serve HTTPS with a self-signed certificate (its file is printed)")
+    .action(async (opts: { port: string; world?: string; tls?: boolean }) => {
       const { runEmulatorCli } = await import("../../emulator/main.js");
-      await runEmulatorCli(["--port", opts.port, ...(opts.world ? ["--world", opts.world] : [])]);
+      await runEmulatorCli([
+        "--port",
+        opts.port,
+        ...(opts.world ? ["--world", opts.world] : []),
+        ...(opts.tls ? ["--tls"] : []),
+      ]);
     });
 
   registerDoctorCommands(program);

@@ -32,6 +32,7 @@ export interface SettingValues {
   httpsProxy: string;
   noProxy: string;
   extraCaCerts: string;
+  caBundle: string;
   endpointUrl: string;
   endpointUrlBedrockRuntime: string;
   endpointUrlBedrock: string;
@@ -92,6 +93,7 @@ export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
   httpsProxy: { kind: "string", env: ["HTTPS_PROXY", "https_proxy"] },
   noProxy: { kind: "string", env: ["NO_PROXY", "no_proxy"] },
   extraCaCerts: { kind: "string", env: ["NODE_EXTRA_CA_CERTS"] },
+  caBundle: { kind: "string", env: ["AWS_CA_BUNDLE"] },
   endpointUrl: { kind: "url", env: ["AWS_ENDPOINT_URL"] },
   endpointUrlBedrockRuntime: { kind: "url", env: ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME"] },
   endpointUrlBedrock: { kind: "url", env: ["AWS_ENDPOINT_URL_BEDROCK"] },

@@ -69,6 +69,7 @@ export const TRUST_CLASSES: Readonly<Record<GatedKey, TrustClass>> = {
   httpsProxy: needs("sends traffic through another proxy"),
   noProxy: needs("sends traffic around your proxy"),
   extraCaCerts: needs("trusts other TLS certificate authorities"),
+  caBundle: needs("trusts other TLS certificate authorities"),
   endpointUrl: ENDPOINT,
   endpointUrlBedrockRuntime: ENDPOINT,
   endpointUrlBedrock: ENDPOINT,
