@@ -60,6 +60,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
   async *streamTurn(request: TurnRequest, options: CallOptions = {}): AsyncIterable<ProviderEvent> {
     const role = options.role ?? "main";
     const started = Date.now();
+    const call: CallState = { refreshed: false };
     let attempt = 0;
     for (;;) {
       const route = this.routeFor(role);
@@ -68,7 +69,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
         yield* this.options.client.stream(route, request, { caching: this.cachingFor(route) });
         return;
       } catch (err) {
-        const decision = await this.onFailure(err, route, role, attempt, started, request.signal);
+        const decision = await this.onFailure(err, route, role, attempt, started, request.signal, call);
         for (const event of decision.events) yield event;
         if (decision.resetAttempts) attempt = 0;
       }
@@ -78,6 +79,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
   async complete(request: TurnRequest, options: CallOptions = {}): Promise<AssistantMessage> {
     const role = options.role ?? "small";
     const started = Date.now();
+    const call: CallState = { refreshed: false };
     let attempt = 0;
     for (;;) {
       const route = this.routeFor(role);
@@ -85,7 +87,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
       try {
         return await this.options.client.invoke(route, request, { caching: this.cachingFor(route) });
       } catch (err) {
-        const decision = await this.onFailure(err, route, role, attempt, started, request.signal);
+        const decision = await this.onFailure(err, route, role, attempt, started, request.signal, call);
         for (const event of decision.events)
           if (event.type === "notice") this.options.onNotice?.(event.message);
         if (decision.resetAttempts) attempt = 0;
@@ -119,6 +121,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
     attempt: number,
     started: number,
     signal: AbortSignal | undefined,
+    call: CallState,
   ): Promise<{ events: ProviderEvent[]; resetAttempts: boolean }> {
     if (signal?.aborted) throw err;
     const error = this.classify(err, route);
@@ -137,7 +140,10 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
       const message = `Side-task model ${route.sendId} is unavailable in ${route.region}${route.context.identity ? ` for ${route.context.identity}` : ""}: ${error.explanation} Using the main model ${this.options.main.sendId} for side tasks this session. Fix: ${error.fix}`;
       return { events: [{ type: "notice", message }], resetAttempts: true };
     }
-    if (error.kind === "expired-credentials" && this.options.client.refreshCredentials) {
+    // One refresh per call: an endpoint that keeps answering "expired" (or a refresh command that does not
+    // fix the credentials) must end with the error, not run the command again and again.
+    if (error.kind === "expired-credentials" && this.options.client.refreshCredentials && !call.refreshed) {
+      call.refreshed = true;
       if (await this.options.client.refreshCredentials()) return { events: [], resetAttempts: false };
     }
     const delay = nextRetryDelay(this.policy, error, attempt, Date.now() - started, this.options.random);
@@ -151,6 +157,11 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
       ? err.withContext(route.context)
       : this.options.client.classify(err, route);
   }
+}
+
+/** What one call (a streamed turn, a completion) has already tried across its attempts. */
+interface CallState {
+  refreshed: boolean;
 }
 
 function routeKey(route: RouteBase): string {

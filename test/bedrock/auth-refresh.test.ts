@@ -71,4 +71,39 @@ describe("awsAuthRefresh", () => {
     ).toEqual([undefined, "default"]);
     expect(readFileSync(join(current.home, "refresh.log"), "utf8")).toBe("refreshed\n");
   });
+
+  it("runs the refresh command at most once per call when the credentials stay expired, then reports it", async () => {
+    const world = worldWith((w) => {
+      w.identities!.push({
+        name: "expired",
+        arn: "arn:aws:sts::123456789012:assumed-role/Dev/old",
+        accessKeys: [{ ...EXPIRED, expiresAt: "2020-01-01T00:00:00Z" }],
+        policy: [{ effect: "Allow", actions: ["*"], resources: ["*"] }],
+      });
+    });
+    current = await startScenario(world, {
+      AWS_REGION: "us-east-1",
+      AWS_PROFILE: "dev",
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+    });
+    const aws = join(current.home, ".aws");
+    mkdirSync(aws, { recursive: true });
+    writeFileSync(
+      join(aws, "credentials"),
+      `[dev]\naws_access_key_id = ${EXPIRED.accessKeyId}\naws_secret_access_key = ${EXPIRED.secretAccessKey}\naws_session_token = ${EXPIRED.sessionToken}\n`,
+    );
+    // A refresh that fixes nothing (an SSO login for the wrong account): the credentials stay expired.
+    const log = join(current.home, "refresh.log");
+    mkdirSync(join(current.home, ".quarry"), { recursive: true });
+    writeFileSync(
+      join(current.home, ".quarry", "settings.json"),
+      JSON.stringify({ awsAuthRefresh: `echo refreshed >> '${log}'` }),
+    );
+
+    const { provider } = await openSession(current);
+    await expect(collect(provider.streamTurn(hello))).rejects.toMatchObject({ kind: "expired-credentials" });
+    expect(readFileSync(log, "utf8")).toBe("refreshed\n");
+    expect(runtimeCalls(current.emulator).map((c) => c[3])).toEqual([403, 403]);
+  });
 });
