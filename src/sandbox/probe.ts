@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import { bwrapArgs } from "./bwrap.js";
 import { SANDBOX_EXEC } from "./seatbelt.js";
 
 /** Which OS mechanism contains commands. */
@@ -58,22 +59,8 @@ async function probeUncached(platform: NodeJS.Platform, options: ProbeOptions): 
       reason: `bubblewrap (${name}) was not found, so Bash commands cannot be sandboxed. Install it (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap).`,
     };
   }
-  const failure = await tryRun(executable, [
-    "--ro-bind",
-    "/",
-    "/",
-    "--dev",
-    "/dev",
-    "--proc",
-    "/proc",
-    "--unshare-net",
-    "--unshare-pid",
-    "--die-with-parent",
-    "--",
-    "/bin/sh",
-    "-c",
-    "exit 0",
-  ]);
+  // The same namespaces and flags every sandboxed command gets, so a probe that passes means commands can run.
+  const failure = await tryRun(executable, [...bwrapArgs([], "/", ["/bin/sh", "-c", "exit 0"])]);
   if (failure === undefined) return { ok: true, kind: "bwrap", executable };
   return {
     ok: false,

@@ -19,6 +19,24 @@ const EXPIRED = {
 };
 
 let current: Scenario | undefined;
+
+/** An emulator whose only credentials for profile `dev` have expired, and an env that uses that profile. */
+function startExpiredProfile(): Promise<Scenario> {
+  const world = worldWith((w) => {
+    w.identities!.push({
+      name: "expired",
+      arn: "arn:aws:sts::123456789012:assumed-role/Dev/old",
+      accessKeys: [{ ...EXPIRED, expiresAt: "2020-01-01T00:00:00Z" }],
+      policy: [{ effect: "Allow", actions: ["*"], resources: ["*"] }],
+    });
+  });
+  return startScenario(world, {
+    AWS_REGION: "us-east-1",
+    AWS_PROFILE: "dev",
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+  });
+}
 afterEach(async () => {
   await current?.emulator.close();
   current = undefined;
@@ -26,20 +44,7 @@ afterEach(async () => {
 
 describe("awsAuthRefresh", () => {
   it("runs the refresh command once on expired credentials, then the retried turn succeeds", async () => {
-    const world = worldWith((w) => {
-      w.identities!.push({
-        name: "expired",
-        arn: "arn:aws:sts::123456789012:assumed-role/Dev/old",
-        accessKeys: [{ ...EXPIRED, expiresAt: "2020-01-01T00:00:00Z" }],
-        policy: [{ effect: "Allow", actions: ["*"], resources: ["*"] }],
-      });
-    });
-    current = await startScenario(world, {
-      AWS_REGION: "us-east-1",
-      AWS_PROFILE: "dev",
-      AWS_ACCESS_KEY_ID: undefined,
-      AWS_SECRET_ACCESS_KEY: undefined,
-    });
+    current = await startExpiredProfile();
     const aws = join(current.home, ".aws");
     mkdirSync(aws, { recursive: true });
     const credentials = join(aws, "credentials");
@@ -73,20 +78,7 @@ describe("awsAuthRefresh", () => {
   });
 
   it("runs the refresh command at most once per call when the credentials stay expired, then reports it", async () => {
-    const world = worldWith((w) => {
-      w.identities!.push({
-        name: "expired",
-        arn: "arn:aws:sts::123456789012:assumed-role/Dev/old",
-        accessKeys: [{ ...EXPIRED, expiresAt: "2020-01-01T00:00:00Z" }],
-        policy: [{ effect: "Allow", actions: ["*"], resources: ["*"] }],
-      });
-    });
-    current = await startScenario(world, {
-      AWS_REGION: "us-east-1",
-      AWS_PROFILE: "dev",
-      AWS_ACCESS_KEY_ID: undefined,
-      AWS_SECRET_ACCESS_KEY: undefined,
-    });
+    current = await startExpiredProfile();
     const aws = join(current.home, ".aws");
     mkdirSync(aws, { recursive: true });
     writeFileSync(
