@@ -50,6 +50,8 @@ export interface McpManagerOptions {
    * does. Default: 1, 2, 4, 8 and 16 seconds, then the server stays failed (`/mcp` reconnects by hand).
    */
   reconnectDelaysMs?: readonly number[];
+  /** Where remote servers' OAuth sign-ins are kept (`quarry mcp auth NAME` writes them). */
+  authDir?: string;
 }
 
 /** How long to wait before each reconnect attempt (docs/mcp.md#start-up-and-failures). */
@@ -177,6 +179,7 @@ export class McpManager {
         signal: this.closing.signal,
         onToolsChanged: () => void this.refresh(s),
         onClose: () => this.lost(s),
+        ...(this.o.authDir ? { auth: { dir: this.o.authDir, server: s.entry.name } } : {}),
       });
       if (this.closed) return void (await connection.close());
       s.connection = connection;

@@ -50,6 +50,15 @@ export function registerMcpCommands(program: Command, setExitCode: (code: number
     .option("-s, --scope <scope>", "only from this scope: local, project or user")
     .action((name: string, opts: Record<string, unknown>) => run((m) => m.mcpRemove(name, opts))());
   mcp
+    .command("auth")
+    .description("sign in to a remote (http/sse) server with OAuth; --logout forgets the sign-in")
+    .argument("<name>", "server name")
+    .option("--logout", "remove the stored sign-in")
+    .action(async (name: string, opts: Record<string, unknown>) => {
+      const m = await import("../../mcp/commands.js");
+      setExitCode(await m.mcpAuth(name, opts));
+    });
+  mcp
     .command("serve")
     .description("serve Quarry's tools to another MCP client over stdio (permission rules and hooks apply)")
     .option("--permission-mode <mode>", "default, acceptEdits, plan or bypassPermissions")
