@@ -189,7 +189,13 @@ export async function mcpAuth(
     io.err(`MCP server "${name}" runs as a command (stdio); only http and sse servers sign in`);
     return 2;
   }
-  const config = expandServerConfig(server.config, io.env);
+  let config: McpServerConfig;
+  try {
+    config = expandServerConfig(server.config, io.env);
+  } catch (err) {
+    io.err(`MCP server "${name}": ${(err as Error).message}`);
+    return 2;
+  }
   if (!isRemote(config)) return 2;
   const dir = mcpAuthDir(userConfigDir(io.env, io.home, io.cwd).value);
   if (opts.logout) {
