@@ -2,20 +2,45 @@ import { randomUUID } from "node:crypto";
 import { homedir } from "node:os";
 import { findRepoRoot } from "../agent/memory.js";
 import { folderTrust } from "../hooks/load.js";
+import { expandMcpPrompt, isMcpPromptName } from "../mcp/prompts.js";
+import { attachResourceMentions } from "../mcp/resources.js";
+import { UsageError } from "../runtime/errors.js";
 import type { Session } from "../runtime/session.js";
 import { listCustomCommands } from "./discover.js";
-import { expandSlashPrompt } from "./expand.js";
+import { expandSlashPrompt, parseSlashPrompt } from "./expand.js";
 
 /**
  * A prompt as the session should send it: `/name args` expanded from the custom commands (docs/extensibility.md),
  * anything else unchanged. `!` lines go through the session's tool pipeline as Bash calls, so hooks, the
  * permission policy (print mode: denied unless allowed) and the sandbox apply to them as to the model's calls.
+ * `/mcp__server__prompt args` asks the MCP server for its prompt, and `@server:uri` mentions attach the
+ * resource (docs/mcp.md#prompts-and-resources).
  */
 export async function expandForSession(
   session: Session,
   prompt: string,
   o: { cwd: string; env: NodeJS.ProcessEnv; trustProject?: boolean; signal?: AbortSignal },
 ): Promise<string> {
+  const expanded = await expandCommand(session, prompt, o);
+  const mcp = session.mcp;
+  return mcp ? attachResourceMentions(mcp, expanded, mcp.maxOutputTokens) : expanded;
+}
+
+async function expandCommand(
+  session: Session,
+  prompt: string,
+  o: { cwd: string; env: NodeJS.ProcessEnv; trustProject?: boolean; signal?: AbortSignal },
+): Promise<string> {
+  const slash = parseSlashPrompt(prompt);
+  if (slash && isMcpPromptName(slash.name)) {
+    if (!session.mcp) {
+      throw new UsageError(
+        `/${slash.name} is an MCP prompt, and this session has no MCP servers.`,
+        "add the server (`quarry mcp add`, .mcp.json or --mcp-config) and check it connects with `quarry mcp list`",
+      );
+    }
+    return expandMcpPrompt(session.mcp, slash.name, slash.args);
+  }
   const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
   const warnings: string[] = [];
   const commands = listCustomCommands(

@@ -9,6 +9,8 @@ import {
   type WritableScope,
   writeServer,
 } from "./config-write.js";
+import { expandServerConfig } from "./expand.js";
+import { authFile, forgetStoredAuth, mcpAuthDir } from "./oauth-store.js";
 import { isRemote, type McpServerConfig, parseServerConfig } from "./server-config.js";
 
 /** Where output goes; tests pass their own. */
@@ -169,6 +171,40 @@ export function mcpRemove(name: string, opts: Record<string, unknown>, io: Io = 
   writeServer(file, name, undefined);
   io.out(`Removed MCP server "${name}" from ${holding[0]} scope: ${file}`);
   return 0;
+}
+
+/** `quarry mcp auth NAME [--logout]`: sign in to a remote server (OAuth), or forget its sign-in. */
+export async function mcpAuth(
+  name: string,
+  opts: Record<string, unknown>,
+  io: Io = processIo(),
+): Promise<number> {
+  const loaded = loadMcpConfig({ paths: pathsFor(io), home: io.home, cwd: io.cwd });
+  const server = loaded.servers.find((s) => s.name === name);
+  if (!server) {
+    io.err(`no MCP server named "${name}"; \`quarry mcp list\` shows the configured ones`);
+    return 1;
+  }
+  if (!isRemote(server.config)) {
+    io.err(`MCP server "${name}" runs as a command (stdio); only http and sse servers sign in`);
+    return 2;
+  }
+  let config: McpServerConfig;
+  try {
+    config = expandServerConfig(server.config, io.env);
+  } catch (err) {
+    io.err(`MCP server "${name}": ${(err as Error).message}`);
+    return 2;
+  }
+  if (!isRemote(config)) return 2;
+  const dir = mcpAuthDir(userConfigDir(io.env, io.home, io.cwd).value);
+  if (opts.logout) {
+    const removed = forgetStoredAuth(authFile(dir, name, config.url));
+    io.out(removed ? `Signed out of MCP server "${name}".` : `MCP server "${name}" had no stored sign-in.`);
+    return 0;
+  }
+  const { signIn } = await import("./oauth-login.js");
+  return signIn({ name, config, dir, cwd: io.cwd, out: io.out, err: io.err });
 }
 
 function describe(config: McpServerConfig): string {

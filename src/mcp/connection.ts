@@ -1,3 +1,4 @@
+import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -5,6 +6,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import type { McpCallResult } from "./content.js";
+import { authFile, FileOAuthProvider } from "./oauth-store.js";
 import { isRemote, type McpServerConfig, transportOf } from "./server-config.js";
 
 /** Quarry as an MCP client names itself so in `initialize`. */
@@ -35,17 +37,46 @@ export interface ConnectOptions {
   signal?: AbortSignal;
   onToolsChanged(): void;
   onClose(): void;
+  /**
+   * Where remote servers' OAuth sign-ins are stored (docs/mcp.md#remote-sign-in) and the server's name.
+   * Without it a server that wants OAuth fails with the SDK's UnauthorizedError.
+   */
+  auth?: { dir: string; server: string };
+}
+
+/** The error a session gets from a server that wants OAuth: it cannot wait for a browser, so it says how. */
+export class McpSignInRequired extends Error {
+  constructor(server: string) {
+    super(`it needs you to sign in; run \`quarry mcp auth ${server}\` and start again`);
+  }
+}
+
+/**
+ * The OAuth provider for a remote server, unless its config sends its own Authorization header (a token
+ * the user manages). A session cannot open a browser, so signing in fails with the command that does.
+ */
+function sessionAuthProvider(config: McpServerConfig, o: ConnectOptions): FileOAuthProvider | undefined {
+  if (!o.auth || !isRemote(config)) return undefined;
+  if (Object.keys(config.headers ?? {}).some((h) => h.toLowerCase() === "authorization")) return undefined;
+  const server = o.auth.server;
+  return new FileOAuthProvider(authFile(o.auth.dir, server, config.url), o.auth.dir, config.url, () => {
+    throw new McpSignInRequired(server);
+  });
 }
 
 /** Builds the SDK transport for an expanded config. */
-function createTransport(config: McpServerConfig, cwd: string): Transport {
+export function createTransport(
+  config: McpServerConfig,
+  cwd: string,
+  authProvider?: OAuthClientProvider,
+): Transport {
   const kind = transportOf(config);
   if (isRemote(config)) {
     const url = new URL(config.url);
     const requestInit = config.headers ? { headers: config.headers } : undefined;
     return kind === "http"
-      ? new StreamableHTTPClientTransport(url, { requestInit })
-      : new SSEClientTransport(url, { requestInit });
+      ? new StreamableHTTPClientTransport(url, { requestInit, authProvider })
+      : new SSEClientTransport(url, { requestInit, authProvider });
   }
   // The SDK gives the child only a safe subset of this process's env (HOME, PATH, USER…) plus the
   // server's own `env`: AWS credentials and other secrets are not handed to every server.
@@ -68,7 +99,7 @@ export async function connectServer(config: McpServerConfig, o: ConnectOptions):
       throw new Error(`"${config.url}" is not a URL; write it as http://host:port/path`);
     }
   }
-  const transport = createTransport(config, o.cwd);
+  const transport = createTransport(config, o.cwd, sessionAuthProvider(config, o));
   const tail: string[] = [];
   if (transport instanceof StdioClientTransport) {
     transport.stderr?.on("data", (chunk: Buffer) => {

@@ -3,6 +3,7 @@ import type { ToolRegistry } from "../tools/tool-registry.js";
 import { loadMcpConfig, mcpConfigPaths } from "./config-files.js";
 import { maxOutputTokens } from "./content.js";
 import { McpManager } from "./manager.js";
+import { mcpAuthDir } from "./oauth-store.js";
 import { decideMcpCall } from "./permissions.js";
 import { gateProjectServers } from "./trust-gate.js";
 
@@ -60,6 +61,7 @@ export function prepareMcp(o: McpSessionInputs): { manager: McpManager; warnings
     timeoutMs: millis(o.env, MCP_TIMEOUT_ENV, warnings) ?? DEFAULT_STARTUP_TIMEOUT_MS,
     toolTimeoutMs: millis(o.env, MCP_TOOL_TIMEOUT_ENV, warnings),
     maxOutputTokens: maxOutputTokens(o.env, warnings),
+    authDir: mcpAuthDir(o.userConfigDir),
     notify: o.notify,
   });
   return { manager, warnings };

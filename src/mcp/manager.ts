@@ -6,6 +6,7 @@ import { connectServer, type McpConnection } from "./connection.js";
 import { toToolResult } from "./content.js";
 import { expandServerConfig } from "./expand.js";
 import { mcpToolName } from "./names.js";
+import { createResourceTools } from "./resources.js";
 import type { McpScope, McpServerEntry } from "./server-config.js";
 import type { SkippedServer } from "./trust-gate.js";
 
@@ -44,7 +45,17 @@ export interface McpManagerOptions {
   maxOutputTokens: number;
   /** A server went away or its tools changed mid-session: a one-line warning for the user. */
   notify(message: string): void;
+  /**
+   * Waits before each attempt to bring back a server that stopped mid-session; its tools return when it
+   * does. Default: 1, 2, 4, 8 and 16 seconds, then the server stays failed (`/mcp` reconnects by hand).
+   */
+  reconnectDelaysMs?: readonly number[];
+  /** Where remote servers' OAuth sign-ins are kept (`quarry mcp auth NAME` writes them). */
+  authDir?: string;
 }
+
+/** How long to wait before each reconnect attempt (docs/mcp.md#start-up-and-failures). */
+export const DEFAULT_RECONNECT_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000];
 
 interface ServerState {
   entry: McpServerEntry;
@@ -52,6 +63,8 @@ interface ServerState {
   error?: string;
   connection?: McpConnection;
   tools: string[];
+  /** A reconnect waiting to run, so close() can cancel it. */
+  retry?: NodeJS.Timeout;
 }
 
 /**
@@ -98,6 +111,45 @@ export class McpManager {
     }));
   }
 
+  /** MAX_MCP_OUTPUT_TOKENS for this session: the cap on what a tool, prompt or resource hands the model. */
+  get maxOutputTokens(): number {
+    return this.o.maxOutputTokens;
+  }
+
+  /** The connected server of that name (for prompts and resources), or undefined. */
+  connected(name: string): McpConnection | undefined {
+    const s = this.servers.get(name);
+    return s?.status === "connected" ? s.connection : undefined;
+  }
+
+  /** Names of the servers that are connected now. */
+  connectedNames(): string[] {
+    return [...this.servers.values()].filter((s) => s.status === "connected").map((s) => s.entry.name);
+  }
+
+  /**
+   * Connects a failed (or connected) server again, now: `/mcp reconnect NAME`. Resolves to the warning
+   * when it still does not start, undefined when it is back; a disabled or unknown server is a warning.
+   */
+  async reconnect(name: string): Promise<string | undefined> {
+    const s = this.servers.get(name);
+    if (!s)
+      return `there is no MCP server named "${name}" (have: ${[...this.servers.keys()].join(", ") || "none"})`;
+    if (s.status === "disabled") return s.error ?? `MCP server "${name}" is disabled`;
+    clearTimeout(s.retry);
+    s.retry = undefined;
+    this.unregister(s);
+    const old = s.connection;
+    s.connection = undefined;
+    if (old) await old.close();
+    s.status = "pending";
+    await this.connect(s);
+    // connect() moved the state on; TypeScript still sees the "pending" written above.
+    return (s.status as McpServerState) === "connected"
+      ? undefined
+      : `MCP server "${name}" failed to start: ${s.error}`;
+  }
+
   /** The server's annotations for an MCP tool this manager registered; undefined for any other tool. */
   toolHints(toolName: string): McpToolHints | undefined {
     return this.hints.get(toolName);
@@ -109,6 +161,7 @@ export class McpManager {
     this.closing.abort();
     await Promise.all(
       [...this.servers.values()].map(async (s) => {
+        clearTimeout(s.retry);
         this.unregister(s);
         await s.connection?.close();
         s.connection = undefined;
@@ -126,12 +179,15 @@ export class McpManager {
         signal: this.closing.signal,
         onToolsChanged: () => void this.refresh(s),
         onClose: () => this.lost(s),
+        ...(this.o.authDir ? { auth: { dir: this.o.authDir, server: s.entry.name } } : {}),
       });
       if (this.closed) return void (await connection.close());
       s.connection = connection;
       const left = Math.max(1, deadline - Date.now());
       this.register(s, await withTimeout(connection.listTools(), left, this.o.timeoutMs));
       s.status = "connected";
+      s.error = undefined;
+      if (connection.client.getServerCapabilities()?.resources) this.offerResourceTools();
     } catch (err) {
       await s.connection?.close();
       s.connection = undefined;
@@ -164,9 +220,44 @@ export class McpManager {
     s.error = `the server stopped${said ? `; it said: ${said}` : ""}`;
     const count = s.tools.length;
     this.unregister(s);
+    const delays = this.o.reconnectDelaysMs ?? DEFAULT_RECONNECT_DELAYS_MS;
     this.o.notify(
-      `MCP server "${s.entry.name}" stopped; its ${count} tool${count === 1 ? "" : "s"} ${count === 1 ? "is" : "are"} no longer available${said ? ` (it said: ${said})` : ""}`,
+      `MCP server "${s.entry.name}" stopped; its ${count} tool${count === 1 ? "" : "s"} ${count === 1 ? "is" : "are"} unavailable until it reconnects${said ? ` (it said: ${said})` : ""}`,
     );
+    this.scheduleReconnect(s, delays, 0);
+  }
+
+  /** Tries to bring a lost server back after each delay in turn; says so when it is back or given up. */
+  private scheduleReconnect(s: ServerState, delays: readonly number[], attempt: number): void {
+    const delay = delays[attempt];
+    if (delay === undefined || this.closed) {
+      if (!this.closed && attempt > 0)
+        this.o.notify(
+          `MCP server "${s.entry.name}" did not come back after ${attempt} attempt${attempt === 1 ? "" : "s"} (${s.error}); reconnect it with /mcp`,
+        );
+      return;
+    }
+    s.retry = setTimeout(() => {
+      s.retry = undefined;
+      if (this.closed || s.status !== "failed") return;
+      s.status = "pending";
+      void this.connect(s).then(() => {
+        if (s.status === "connected") {
+          const n = s.tools.length;
+          this.o.notify(
+            `MCP server "${s.entry.name}" reconnected; its ${n} tool${n === 1 ? " is" : "s are"} back`,
+          );
+        } else this.scheduleReconnect(s, delays, attempt + 1);
+      });
+    }, delay);
+    s.retry.unref?.();
+  }
+
+  /** The first server with resources brings ListMcpResourcesTool and ReadMcpResourceTool; they stay. */
+  private offerResourceTools(): void {
+    for (const tool of createResourceTools(this, this.o.maxOutputTokens)) {
+      if (!this.o.registry.has(tool.name)) this.o.registry.add(tool);
+    }
   }
 
   private register(s: ServerState, tools: readonly McpTool[]): void {

@@ -184,6 +184,11 @@ export class Session {
     };
   }
 
+  /** The session's MCP servers (prompts, resources, `/mcp`); undefined in a nested agent. */
+  get mcp(): McpManager | undefined {
+    return this.parts.mcp;
+  }
+
   /** The stamped session_start, recorded; front ends emit it first. */
   start(): ProtocolEvent {
     return this.emit({ ...this.startEvent, tools: this.registry.names(), permissionMode: this.policy.mode });

@@ -20,7 +20,12 @@ function entry(name: string, config: McpServerConfig): McpServerEntry {
 
 function manager(
   entries: McpServerEntry[],
-  extra: { timeoutMs?: number; maxOutputTokens?: number; env?: NodeJS.ProcessEnv } = {},
+  extra: {
+    timeoutMs?: number;
+    maxOutputTokens?: number;
+    env?: NodeJS.ProcessEnv;
+    reconnectDelaysMs?: number[];
+  } = {},
 ) {
   const registry = new ToolRegistry();
   const notices: string[] = [];
@@ -31,6 +36,7 @@ function manager(
     cwd: process.cwd(),
     timeoutMs: extra.timeoutMs ?? 15_000,
     maxOutputTokens: extra.maxOutputTokens ?? 25_000,
+    reconnectDelaysMs: extra.reconnectDelaysMs ?? [],
     notify: (n) => notices.push(n),
   });
   cleanups.push(() => m.close());
@@ -148,9 +154,37 @@ describe("McpManager against real MCP servers", () => {
     await expect(call(registry, "mcp__flaky__crash", {})).rejects.toThrow();
     await until(() => !registry.has("mcp__flaky__crash"));
     expect(registry.names()).toEqual([]);
-    expect(notices.join("\n")).toMatch(/MCP server "flaky" stopped; its 4 tools are no longer available/);
+    expect(notices.join("\n")).toMatch(
+      /MCP server "flaky" stopped; its 4 tools are unavailable until it reconnects/,
+    );
     expect(notices.join("\n")).toContain("crashing on purpose");
     expect(m.statuses()[0]!.status).toBe("failed");
+  });
+
+  it("a server that died comes back on its own, and its tools with it", async () => {
+    const { m, registry, notices } = manager([entry("flaky", { command: process.execPath, args: [FLAKY] })], {
+      reconnectDelaysMs: [50, 50],
+    });
+    await m.start();
+    await expect(call(registry, "mcp__flaky__crash", {})).rejects.toThrow();
+    await until(() => notices.some((n) => n.includes("reconnected")));
+    expect(notices.join("\n")).toMatch(/MCP server "flaky" reconnected; its 4 tools are back/);
+    expect(registry.has("mcp__flaky__big")).toBe(true);
+    expect(m.statuses()[0]).toMatchObject({ status: "connected", tools: 4 });
+    expect(m.statuses()[0]!.error).toBeUndefined();
+    // The new process answers: the tool works again.
+    const big = await call(registry, "mcp__flaky__big", { chars: 3 });
+    expect(big.content).toBe("xxx");
+  });
+
+  it("reconnect() brings a failed server back by hand and says why when it cannot", async () => {
+    const { m, registry } = manager([entry("flaky", { command: process.execPath, args: [FLAKY] })]);
+    await m.start();
+    await expect(call(registry, "mcp__flaky__crash", {})).rejects.toThrow();
+    await until(() => m.statuses()[0]!.status === "failed");
+    expect(await m.reconnect("flaky")).toBeUndefined();
+    expect(registry.has("mcp__flaky__crash")).toBe(true);
+    expect(await m.reconnect("nope")).toMatch(/there is no MCP server named "nope" \(have: flaky\)/);
   });
 
   it("tools/list_changed adds the new tool to the live registry", async () => {

@@ -15,7 +15,8 @@ export function everythingStdio(): { command: string; args: string[] } {
   return { command: process.execPath, args: [EVERYTHING, "stdio"] };
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on right now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -45,4 +46,26 @@ export async function startEverythingHttp(
   });
   const path = transport === "sse" ? "/sse" : "/mcp";
   return { url: `http://127.0.0.1:${port}${path}`, child, stop: () => child.kill() };
+}
+
+/** The SDK's own example server with its demo OAuth authorization server (`--oauth`), on free ports. */
+export async function startOAuthExampleServer(): Promise<{ url: string; stop(): void }> {
+  const [mcpPort, authPort] = [await freePort(), await freePort()];
+  const script = `${modules}sdk/dist/esm/examples/server/simpleStreamableHttp.js`;
+  const child = spawn(process.execPath, [script, "--oauth"], {
+    env: { ...process.env, MCP_PORT: String(mcpPort), MCP_AUTH_PORT: String(authPort) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let said = "";
+    const hear = (d: Buffer) => {
+      said += d.toString();
+      if (/Authorization Server listening/.test(said) && /Streamable HTTP Server listening/.test(said))
+        resolve();
+    };
+    child.stdout!.on("data", hear);
+    child.stderr!.on("data", hear);
+    child.on("exit", (code) => reject(new Error(`the OAuth example server exited (${code}): ${said}`)));
+  });
+  return { url: `http://localhost:${mcpPort}/mcp`, stop: () => child.kill() };
 }

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { PrintOptions } from "../options.js";
 
 /** Registers `quarry mcp add | add-json | list | get | remove` (docs/mcp.md#commands); loaded lazily. */
 export function registerMcpCommands(program: Command, setExitCode: (code: number) => void): void {
@@ -48,4 +49,28 @@ export function registerMcpCommands(program: Command, setExitCode: (code: number
     .argument("<name>", "server name")
     .option("-s, --scope <scope>", "only from this scope: local, project or user")
     .action((name: string, opts: Record<string, unknown>) => run((m) => m.mcpRemove(name, opts))());
+  mcp
+    .command("auth")
+    .description("sign in to a remote (http/sse) server with OAuth; --logout forgets the sign-in")
+    .argument("<name>", "server name")
+    .option("--logout", "remove the stored sign-in")
+    .action(async (name: string, opts: Record<string, unknown>) => {
+      const m = await import("../../mcp/commands.js");
+      setExitCode(await m.mcpAuth(name, opts));
+    });
+  mcp
+    .command("serve")
+    .description("serve Quarry's tools to another MCP client over stdio (permission rules and hooks apply)")
+    .option("--permission-mode <mode>", "default, acceptEdits, plan or bypassPermissions")
+    .option("--allowedTools <tools...>", 'rules that run without asking, e.g. "Read" "Bash(npm test:*)"')
+    .option("--disallowedTools <tools...>", "rules that are always refused")
+    .option("--trust-project", "trust this folder's settings for this run")
+    .action(async (opts: PrintOptions) => {
+      const [{ serveMcp }, { sessionConfigFromFlags }, { readPackageVersion }] = await Promise.all([
+        import("../../mcp/serve.js"),
+        import("../session-flags.js"),
+        import("../version.js"),
+      ]);
+      await serveMcp(sessionConfigFromFlags(opts, { cwd: process.cwd() }), readPackageVersion());
+    });
 }
