@@ -76,6 +76,8 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
           showConversation: Boolean(options.resume || options.continue),
           pickSession: options.resume === "",
           hideSideModelWarning: sideModelWarningHidden(env),
+          cwd,
+          env,
           onLeave: (summary) => {
             leaving = summary;
           },

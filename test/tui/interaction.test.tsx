@@ -291,7 +291,7 @@ describe("commands and keys", () => {
     await type(r.stdin, "/co");
     const menu = await waitFor(r.lastFrame, "› /co ");
     expect(menu).toContain("/cost");
-    expect(menu).toContain("tokens and cost of this session");
+    expect(menu).toContain("tokens, cache, cost, time and lines changed");
     // Prefix matches first, then letters in order (d-o-c-t-o-r has c…o); unrelated commands are gone.
     expect(menu.indexOf("/cost")).toBeLessThan(menu.indexOf("/doctor"));
     expect(menu).not.toContain("/help");

@@ -1,4 +1,4 @@
-import { openSync, readSync, closeSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { extname, isAbsolute, resolve } from "node:path";
 
 /** Characters of one attached file sent to the model; the rest is cut with a note (the model can Read it). */

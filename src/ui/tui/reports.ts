@@ -15,7 +15,8 @@ export function costReport(t: Totals): string {
   return [
     "Cost of this session:",
     ...lines,
-    `  Total: ${dollars(t.costUsd)} · ${duration(t.durationMs ?? 0)} in turns`,
+    `  Total: ${dollars(t.costUsd)} · ${duration(t.durationMs ?? 0)} in turns · ` +
+      `${t.linesAdded ?? 0} lines added, ${t.linesRemoved ?? 0} removed`,
   ].join("\n");
 }
 
