@@ -77,7 +77,8 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
           pickSession: options.resume === "",
           hideSideModelWarning: sideModelWarningHidden(env),
           cwd,
-          env,
+          // $VISUAL / $EDITOR are the user's, also under --simulate (whose env is only for AWS).
+          env: process.env,
           onLeave: (summary) => {
             leaving = summary;
           },

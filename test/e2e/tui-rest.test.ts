@@ -47,7 +47,9 @@ describe.skipIf(!HAS_TMUX)("interactive TUI: editor, shell, memory, files, searc
     await tui.waitFor("/help for commands");
 
     // Ctrl-G: the prompt goes through $EDITOR and comes back edited.
+    // Each key waits for the screen before it: text and a control key sent at once arrive as one chunk.
     tui.type("draft");
+    await tui.waitFor("› draft");
     tui.keys("C-g");
     await tui.waitFor("› draft from-editor");
     tui.keys("C-u");
@@ -56,7 +58,7 @@ describe.skipIf(!HAS_TMUX)("interactive TUI: editor, shell, memory, files, searc
     // `!`: a command the user runs; long output is folded to its tail until Ctrl-O.
     tui.type("!seq 101 130");
     tui.keys("Enter");
-    await approveIfAsked(tui, (s) => s.includes("25 earlier lines"), "the folded seq output");
+    await approveIfAsked(tui, (s) => s.includes("earlier lines (Ctrl-O shows all)"), "the folded seq output");
     expect(tui.screen()).toMatch(/^\s+130$/m);
     expect(tui.screen()).not.toMatch(/^\s+103$/m);
     tui.keys("C-o");
@@ -91,6 +93,7 @@ describe.skipIf(!HAS_TMUX)("interactive TUI: editor, shell, memory, files, searc
 
     // Ctrl-R: finds the prompt in the history; Enter puts it back in the editor.
     tui.keys("C-r");
+    await tui.waitFor("(reverse-i-search)");
     tui.type("what is");
     await tui.waitFor("(reverse-i-search) 'what is': what is in @notes.md");
     tui.keys("Enter");
