@@ -9,11 +9,11 @@ import {
   startEmulator,
   type WorldInput,
 } from "../../emulator/index.js";
+import { BIN } from "../support/run-cli.js";
 
 // The interactive UI in a real pseudo-terminal (tmux), shared by the TUI end-to-end tests. Waits always poll
 // the pane against a deadline (generous: a loaded machine starts the CLI slowly), never fixed sleeps.
 
-const BIN = new URL("../../bin/quarry.js", import.meta.url).pathname;
 export const HAS_TMUX = spawnSync("tmux", ["-V"]).status === 0;
 /** How long one wait for the screen may take. */
 export const WAIT_MS = 30_000;

@@ -4,34 +4,17 @@ import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/agent/events.js";
-import { ZERO_USAGE } from "../../src/agent/events.js";
 import { App } from "../../src/ui/tui/App.js";
 import { PromptHistory } from "../../src/ui/tui/history.js";
 import { PromptInput } from "../../src/ui/tui/PromptInput.js";
-import { fakeBackend, INFO, tick, waitFor } from "./fake-backend.js";
+import { DONE, fakeBackend, INFO, tick, type, waitFor } from "./fake-backend.js";
 
-const DONE: AgentEvent = {
-  type: "done",
-  reason: "end_turn",
-  result: "",
-  turns: 1,
-  usage: ZERO_USAGE,
-  costUsd: 0,
-  durationMs: 10,
-};
 const answer = (text: string, extra: AgentEvent[] = []) =>
   async function* (): AsyncIterable<AgentEvent> {
     yield* extra;
     yield { type: "text_delta", text };
     yield DONE;
   };
-
-async function type(stdin: { write(s: string): void }, text: string) {
-  for (const ch of text) {
-    stdin.write(ch);
-    await tick(2);
-  }
-}
 
 const dirs: string[] = [];
 const tempDir = () => {
