@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { render } from "ink";
 import { createElement } from "react";
 import { findRepoRoot } from "../agent/memory.js";
+import { expandForSession } from "../commands/index.js";
 import { QuarryError } from "../model/errors.js";
 import { isUsageError } from "../runtime/errors.js";
 import { openSession, type PolicyDecision, type Session } from "../runtime/session.js";
@@ -10,9 +11,11 @@ import { type SandboxMode, sandboxModeFrom } from "../sandbox/index.js";
 import { resolveDataDir } from "../session/locations.js";
 import { App } from "../ui/tui/App.js";
 import { PermissionBroker, type SessionInfo, type TuiBackend } from "../ui/tui/backend.js";
+import { backendExtras } from "../ui/tui/backend-extras.js";
 import { listProjectFiles } from "../ui/tui/complete.js";
 import { PromptHistory } from "../ui/tui/history.js";
 import { presentWarning, sideModelWarningHidden } from "../ui/tui/notices.js";
+import { notificationChannel } from "../ui/tui/notify.js";
 import { dialogSummary } from "../ui/tui/permission-options.js";
 import { resumeHint, welcomeLine } from "../ui/tui/reports.js";
 import { sessionFiles } from "../ui/tui/session-files.js";
@@ -73,6 +76,9 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
           showConversation: Boolean(options.resume || options.continue),
           pickSession: options.resume === "",
           hideSideModelWarning: sideModelWarningHidden(env),
+          cwd,
+          // $VISUAL / $EDITOR are the user's, also under --simulate (whose env is only for AWS).
+          env: process.env,
           onLeave: (summary) => {
             leaving = summary;
           },
@@ -176,6 +182,7 @@ async function createBackend(
       mode: current.policy.mode,
       bypassAllowed:
         options.allowDangerouslySkipPermissions || options.permissionMode === "bypassPermissions",
+      notifications: notificationChannel(current.settings.notifications?.value),
     };
   };
 
@@ -189,6 +196,8 @@ async function createBackend(
     return info();
   };
 
+  // /status shows the identity only once /doctor has asked STS for it: no network call of its own.
+  let identity: { account: string; arn: string } | undefined;
   const doctorContext = async () => {
     const { openDoctorContext } = await import("../doctor/context.js");
     return openDoctorContext(current.settings, env);
@@ -197,9 +206,14 @@ async function createBackend(
   return {
     info,
     permissions,
-    run(prompt) {
+    async *run(prompt) {
       if (turn.signal.aborted) turn = new AbortController();
-      return current.run(prompt, turn.signal);
+      const signal = turn.signal;
+      // `/name args` of a custom command becomes its body, as in print mode.
+      const text = prompt.startsWith("/")
+        ? await expandForSession(current, prompt, { cwd, env, trustProject: options.trustProject, signal })
+        : prompt;
+      yield* current.run(text, signal);
     },
     compact() {
       if (turn.signal.aborted) turn = new AbortController();
@@ -221,7 +235,11 @@ async function createBackend(
         import("../doctor/run.js"),
         import("../doctor/report.js"),
       ]);
-      return renderReport(await runDoctor(await doctorContext()), colorAllowed(process.env)).trimEnd();
+      const ctx = await doctorContext();
+      const report = await runDoctor(ctx);
+      // The identity check has asked STS already; this only reads its settled answer.
+      identity = await ctx.identity().catch(() => undefined);
+      return renderReport(report, colorAllowed(process.env)).trimEnd();
     },
     async models() {
       const { listModels, renderModels } = await import("../doctor/models.js");
@@ -236,6 +254,7 @@ async function createBackend(
       sandboxChoice = mode;
       return current.sandbox.setMode(mode);
     },
+    ...backendExtras(() => current, { cwd, env, identity: () => identity }),
     close: () => current.close(),
   };
 }

@@ -7,4 +7,4 @@ export {
 } from "./discover.js";
 export { type ExpandOptions, expandBody, expandSlashPrompt, parseSlashPrompt } from "./expand.js";
 export { listField, readFrontMatter, stringField } from "./front-matter.js";
-export { expandForSession } from "./session-prompt.js";
+export { expandForSession, runBashInSession } from "./session-prompt.js";

@@ -67,21 +67,32 @@ async function expandCommand(
     readable: (path) =>
       session.policy.decide({ tool: "Read", readOnly: true, target: { kind: "read", paths: [path] } })
         .behavior !== "deny",
-    runShell: async (command) => {
-      const run = session.pipeline.run(
-        { type: "tool_use", id: `slash_${randomUUID()}`, name: "Bash", input: { command } },
-        o.signal ?? new AbortController().signal,
-      );
-      for (;;) {
-        const next = await run.next();
-        if (next.done) {
-          const block = next.value.block;
-          const text = typeof block.content === "string" ? block.content : "";
-          return { ok: !block.is_error, output: text };
-        }
-        session.publish(next.value);
-      }
-    },
+    runShell: (command) => runBashInSession(session, command, o.signal, "slash"),
   });
   return expanded ?? prompt;
+}
+
+/**
+ * Runs `command` as a Bash tool call through the session's pipeline (hooks, permission policy, sandbox, as
+ * for the model's calls), publishing its events to the transcript; resolves with the result's text.
+ */
+export async function runBashInSession(
+  session: Session,
+  command: string,
+  signal: AbortSignal = new AbortController().signal,
+  idPrefix = "user",
+): Promise<{ ok: boolean; output: string }> {
+  const run = session.pipeline.run(
+    { type: "tool_use", id: `${idPrefix}_${randomUUID()}`, name: "Bash", input: { command } },
+    signal,
+  );
+  for (;;) {
+    const next = await run.next();
+    if (next.done) {
+      const block = next.value.block;
+      const text = typeof block.content === "string" ? block.content : "";
+      return { ok: !block.is_error, output: text };
+    }
+    session.publish(next.value);
+  }
 }

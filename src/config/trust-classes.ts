@@ -99,6 +99,8 @@ export const TRUST_CLASSES: Readonly<Record<GatedKey, TrustClass>> = {
   "catalogOverrides.price": preference,
   // "ask" (sandboxed and still prompting) is stricter than every other value; "on" runs commands without
   // prompts and "off" drops the sandbox the user may have chosen, so only the user decides those.
+  // How the terminal is told a long turn ended: taste, and it only writes to the user's own terminal.
+  notifications: preference,
   sandbox: {
     kind: "preference",
     refuse: (value) =>

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
-import { atWord, completeAt, listProjectFiles } from "../../src/ui/tui/complete.js";
+import { atWord, listProjectFiles } from "../../src/ui/tui/complete.js";
+import { rankFiles } from "../../src/ui/tui/file-picker.js";
 import { PromptHistory } from "../../src/ui/tui/history.js";
 import { PromptInput } from "../../src/ui/tui/PromptInput.js";
 import { tick, waitFor } from "./fake-backend.js";
@@ -19,21 +20,16 @@ describe("@path completion", () => {
     expect(atWord(at("@src/a then more"))).toBeUndefined();
   });
 
-  it("completes a unique path, extends an ambiguous one to the common prefix, and falls back to a substring", () => {
-    expect(completeAt(at("see @src/app"), FILES)).toEqual({ state: at("see @src/app.ts "), matches: [] });
-    expect(completeAt(at("see @s"), FILES)).toEqual({
-      state: at("see @src/"),
-      matches: ["src/api.ts", "src/app.ts", "src/ui/App.tsx"],
-    });
-    expect(completeAt(at("@READ"), FILES)?.state).toEqual(at("@README.md "));
-    expect(completeAt(at("@app.test"), FILES)?.state).toEqual(at("@test/app.test.ts "));
-    expect(completeAt(at("@nothing"), FILES)).toEqual({ state: at("@nothing"), matches: [] });
-    expect(completeAt(at("no at sign"), FILES)).toBeUndefined();
-    // Text after the cursor stays where it was.
-    expect(completeAt({ text: "@src/app and more", cursor: 8 }, FILES)?.state).toEqual({
-      text: "@src/app.ts  and more",
-      cursor: 12,
-    });
+  it("ranks files for the picker: file name prefix, path prefix, substring, then letters in order", () => {
+    expect(rankFiles(FILES, "app")).toEqual(["src/app.ts", "src/ui/App.tsx", "test/app.test.ts"]);
+    // Path prefix beats letters in order (s-r-c-/-a in src/ui/App.tsx).
+    expect(rankFiles(FILES, "src/a")).toEqual(["src/api.ts", "src/app.ts", "src/ui/App.tsx"]);
+    expect(rankFiles(FILES, "READ")).toEqual(["README.md"]);
+    // Letters in order, case-insensitive: "sua" finds src/ui/App.tsx.
+    expect(rankFiles(FILES, "sua")).toEqual(["src/ui/App.tsx"]);
+    expect(rankFiles(FILES, "nothing")).toEqual([]);
+    // An empty query lists the shortest paths first, at most the limit.
+    expect(rankFiles(FILES, "", 2)).toEqual(["README.md", "src/api.ts"]);
   });
 
   it("lists the project's files, leaving out what .gitignore excludes and .git", async () => {
@@ -49,7 +45,7 @@ describe("@path completion", () => {
     }
   });
 
-  it("completes with Tab in the prompt and shows the candidates", async () => {
+  it("opens the picker as @ is typed, narrows it, and Tab picks the highlighted file", async () => {
     const submitted: string[] = [];
     let listed = 0;
     const r = render(
@@ -68,22 +64,23 @@ describe("@path completion", () => {
       r.stdin.write(ch);
       await tick(2);
     }
-    r.stdin.write("\t");
-    await waitFor(r.lastFrame, "src/api.ts  src/app.ts  src/ui/App.tsx");
-    expect(r.lastFrame()).toContain("› open @src/");
-    r.stdin.write("a");
-    await tick();
-    expect(r.lastFrame()).not.toContain("src/ui/App.tsx"); // the list goes once you type
-    r.stdin.write("p");
-    await tick();
-    r.stdin.write("p");
-    await tick();
+    await waitFor(r.lastFrame, "❯ @src/api.ts");
+    expect(r.lastFrame()).toContain("@src/ui/App.tsx");
+    for (const ch of "rc/ap") {
+      r.stdin.write(ch);
+      await tick(2);
+    }
+    await waitFor(r.lastFrame, "❯ @src/api.ts");
+    expect(r.lastFrame()).not.toContain("README.md");
+    r.stdin.write("\x1b[B"); // ↓ to the second candidate
+    await waitFor(r.lastFrame, "❯ @src/app.ts");
     r.stdin.write("\t");
     await waitFor(r.lastFrame, "› open @src/app.ts");
+    expect(r.lastFrame()).not.toContain("❯ @"); // picked: the picker closes
     r.stdin.write("\r");
     await tick();
     expect(submitted).toEqual(["open @src/app.ts "]);
-    expect(listed).toBe(2);
+    expect(listed).toBe(1);
     r.unmount();
   });
 });

@@ -1,4 +1,4 @@
-import type { AgentEvent } from "../../src/agent/events.js";
+import { type AgentEvent, ZERO_USAGE } from "../../src/agent/events.js";
 import { PermissionBroker, type SessionInfo, type TuiBackend } from "../../src/ui/tui/backend.js";
 
 export const INFO: SessionInfo = {
@@ -54,5 +54,24 @@ export async function waitFor(frame: () => string | undefined, text: string, ms 
     if (f.includes(text)) return f;
     if (Date.now() > end) throw new Error(`timed out waiting for ${JSON.stringify(text)} in:\n${f}`);
     await tick(10);
+  }
+}
+
+/** A turn's end as the agent reports it. */
+export const DONE: AgentEvent = {
+  type: "done",
+  reason: "end_turn",
+  result: "",
+  turns: 1,
+  usage: ZERO_USAGE,
+  costUsd: 0,
+  durationMs: 1500,
+};
+
+/** Types `text` a key at a time, as a person does (a chunk would arrive as one paste). */
+export async function type(stdin: { write(s: string): void }, text: string): Promise<void> {
+  for (const ch of text) {
+    stdin.write(ch);
+    await tick(2);
   }
 }

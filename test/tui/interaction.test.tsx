@@ -1,22 +1,12 @@
 import { render } from "ink-testing-library";
 import { describe, expect, it } from "vitest";
 import type { AgentEvent } from "../../src/agent/events.js";
-import { ZERO_USAGE } from "../../src/agent/events.js";
 import type { PermissionMode } from "../../src/permissions/types.js";
 import { App } from "../../src/ui/tui/App.js";
 import type { PermissionPrompt, TuiBackend } from "../../src/ui/tui/backend.js";
 import { PromptHistory } from "../../src/ui/tui/history.js";
-import { fakeBackend, INFO, tick, waitFor } from "./fake-backend.js";
+import { DONE, fakeBackend, INFO, tick, type, waitFor } from "./fake-backend.js";
 
-const DONE: AgentEvent = {
-  type: "done",
-  reason: "end_turn",
-  result: "",
-  turns: 1,
-  usage: ZERO_USAGE,
-  costUsd: 0,
-  durationMs: 1500,
-};
 const SHIFT_TAB = "\x1b[Z";
 const ESC = "\x1b";
 const UP = "\x1b[A";
@@ -55,13 +45,6 @@ function withModes(b: TuiBackend, bypassAllowed = false): TuiBackend & { modes: 
       return { ...INFO, mode, bypassAllowed };
     },
   });
-}
-
-async function type(stdin: { write(s: string): void }, text: string) {
-  for (const ch of text) {
-    stdin.write(ch);
-    await tick(2);
-  }
 }
 
 describe("prompt from the command line", () => {
@@ -291,7 +274,7 @@ describe("commands and keys", () => {
     await type(r.stdin, "/co");
     const menu = await waitFor(r.lastFrame, "› /co ");
     expect(menu).toContain("/cost");
-    expect(menu).toContain("tokens and cost of this session");
+    expect(menu).toContain("tokens, cache, cost, time and lines changed");
     // Prefix matches first, then letters in order (d-o-c-t-o-r has c…o); unrelated commands are gone.
     expect(menu.indexOf("/cost")).toBeLessThan(menu.indexOf("/doctor"));
     expect(menu).not.toContain("/help");

@@ -1,15 +1,22 @@
-import { Box, type Key, Static, Text, useApp, useInput, useStdout } from "ink";
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { Box, type Key, Static, Text, useApp, useInput, useStdin, useStdout } from "ink";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { attachFiles } from "./attachments.js";
 import type { PastSession, PermissionChoice, SessionInfo, TuiBackend } from "./backend.js";
+import { type Choice, ChoiceDialog } from "./ChoiceDialog.js";
+import { contextReport } from "./context-bar.js";
 import { conversationItems } from "./conversation.js";
+import { editorCommand, editText, runEditorOn } from "./external-editor.js";
 import { hasCodeFence, loadHighlighter } from "./highlight.js";
 import type { PromptHistory } from "./history.js";
 import { ItemView } from "./ItemView.js";
 import { KEY_MAP } from "./keymap.js";
+import { appendMemoryNote } from "./memory-note.js";
 import { nextMode } from "./modes.js";
 import { presentEvent } from "./notices.js";
+import { type NotifyReason, notificationSequence, shouldNotify } from "./notify.js";
 import { PermissionDialog } from "./PermissionDialog.js";
 import { type PromptHandle, PromptInput } from "./PromptInput.js";
+import { bashContext, promptMode, withShellContext } from "./prompt-modes.js";
 import { QueuedPrompts } from "./QueuedPrompts.js";
 import { costReport, resumeHint } from "./reports.js";
 import { SessionPicker } from "./SessionPicker.js";
@@ -25,6 +32,7 @@ import {
   startTurn,
   type ViewState,
 } from "./state.js";
+import { ExpandedOutput } from "./ToolBlock.js";
 
 /** Two Ctrl-C presses within this window exit (the first may have stopped a turn). */
 const DOUBLE_CTRL_C_MS = 2000;
@@ -51,6 +59,10 @@ export interface AppProps {
   onLeave?(summary: { sessionId: string; prompted: boolean }): void;
   /** Hide the side-model fallback warning (QUARRY_HIDE_SIDE_MODEL_WARNING). */
   hideSideModelWarning?: boolean;
+  /** Where `@file` paths start; the process's folder when absent. */
+  cwd?: string;
+  /** For $VISUAL / $EDITOR (Ctrl-G, /memory); the process's environment when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The interactive session: transcript (static once finished), live turn, dialog or prompt, footer. */
@@ -64,9 +76,12 @@ export function App({
   pickSession,
   onLeave,
   hideSideModelWarning = false,
+  cwd = process.cwd(),
+  env = process.env,
 }: AppProps) {
   const { exit } = useApp();
   const { write, stdout } = useStdout();
+  const { stdin } = useStdin();
   const [view, setView] = useState<ViewState>(() => intro.reduce(push, INITIAL_STATE));
   const [info, setInfoState] = useState<SessionInfo>(() => backend.info());
   // Key handlers read the ref: a key can arrive before the handler of the latest render is attached.
@@ -96,6 +111,14 @@ export function App({
     setQueuedState(q);
   }, []);
   const [picker, setPicker] = useState<PastSession[] | undefined>();
+  // A question with numbered answers (`#`: which memory file; /memory: which file to edit).
+  const [choice, setChoice] = useState<Choice | undefined>();
+  // Ctrl-O: tool output in full.
+  const [expanded, setExpanded] = useState(false);
+  // `!command` outputs not yet seen by the model: they go in front of the next prompt.
+  const shellContext = useRef<string[]>([]);
+  const custom = useMemo(() => backend.customCommands?.() ?? [], [backend]);
+  const commands = useMemo(() => [...SLASH_COMMANDS, ...custom], [custom]);
   const prompted = useRef(false);
   const input = useRef<PromptHandle | null>(null);
   const question = useSyncExternalStore(
@@ -104,6 +127,14 @@ export function App({
   );
 
   const note = useCallback((item: NewItem) => setView((s) => push(s, item)), []);
+  /** A bell or OSC 9 when Quarry waits for the user (the `notifications` setting). */
+  const notify = useCallback(
+    (reason: NotifyReason, message: string) => {
+      const channel = infoRef.current.notifications ?? "off";
+      if (shouldNotify(channel, reason)) stdout?.write(notificationSequence(channel, message));
+    },
+    [stdout],
+  );
   const fail = useCallback(
     (err: unknown) => {
       const fix = (err as { fix?: unknown }).fix;
@@ -119,8 +150,11 @@ export function App({
   const runTurn = async (shown: string, prompt: string) => {
     setBusy(true);
     prompted.current = true;
-    setStarted(Date.now());
+    const since = Date.now();
+    setStarted(since);
     setView((s) => startTurn(s, shown));
+    const context = shellContext.current.splice(0);
+    prompt = withShellContext(context, prompt);
     try {
       for await (const raw of backend.run(prompt)) {
         // Load the highlighter while the block streams, so it is ready when the block is final.
@@ -134,7 +168,102 @@ export function App({
       fail(err);
     } finally {
       setBusy(false);
+      notify({ kind: "turn-done", elapsedMs: Date.now() - since }, "Quarry: the turn finished");
     }
+  };
+
+  /** `!command`: runs through the Bash tool's pipeline; the output is shown and kept for the next prompt. */
+  const runShell = (command: string) =>
+    task(`running ${command}`, async () => {
+      if (!backend.shell) return note({ kind: "warning", text: "Shell commands are not available here." });
+      const r = await backend.shell(command);
+      note({
+        kind: "tool",
+        callId: `user-${Date.now()}`,
+        name: "Bash",
+        summary: command,
+        status: r.ok ? "ok" : "error",
+        output: r.output || "(no output)",
+      });
+      shellContext.current.push(bashContext(command, r.output, r.ok));
+    });
+
+  /** `#note`: asks which memory file, then appends the note to it. */
+  const addMemory = (text: string) => {
+    const targets = backend.memory?.().targets ?? [];
+    if (targets.length === 0) return note({ kind: "warning", text: "No memory files are available here." });
+    setChoice({
+      title: `Add "${text}" to which memory file?`,
+      options: targets.map((t) => ({ label: t.label, detail: t.path })),
+      onPick: (i) => {
+        setChoice(undefined);
+        const target = i === undefined ? undefined : targets[i];
+        if (!target) return note({ kind: "info", text: "Not saved." });
+        void task("saving the note", async () => {
+          await appendMemoryNote(target.path, text);
+          note({ kind: "info", text: `Saved to ${target.path}. New sessions (and /clear) read it.` });
+        });
+      },
+    });
+  };
+
+  /** Runs $VISUAL / $EDITOR in the foreground: raw mode off while it has the terminal, then a full redraw. */
+  const withEditor = <T,>(work: (editor: string) => T): T | undefined => {
+    const editor = editorCommand(env);
+    if (!editor) {
+      note({
+        kind: "warning",
+        text: "Set $VISUAL or $EDITOR to edit in your editor (for example EDITOR=vim).",
+      });
+      return undefined;
+    }
+    const raw = Boolean(stdin?.isTTY && stdin.isRaw);
+    if (raw) stdin.setRawMode(false);
+    try {
+      return work(editor);
+    } catch (err) {
+      fail(err);
+      return undefined;
+    } finally {
+      if (raw) stdin.setRawMode(true);
+      clearScreen();
+      setEpoch((e) => e + 1);
+    }
+  };
+
+  /** /memory: the memory files in use (and where a note would go); the chosen one opens in the editor. */
+  const openMemory = () => {
+    const m = backend.memory?.() ?? { targets: [], loaded: [] };
+    const files = [...m.loaded, ...m.targets.filter((t) => !m.loaded.some((l) => l.path === t.path))];
+    if (files.length === 0) return note({ kind: "info", text: "No memory files." });
+    note({
+      kind: "info",
+      text: [
+        "Memory files in use:",
+        ...(m.loaded.length ? m.loaded.map((l) => `  ${l.path}`) : ["  (none yet: # adds a note)"]),
+      ].join("\n"),
+    });
+    setChoice({
+      title: "Open which memory file in your editor?",
+      options: files.map((f) => ({
+        label: f.label,
+        detail: `${f.path}${m.loaded.some((l) => l.path === f.path) ? "" : " (new)"}`,
+      })),
+      onPick: (i) => {
+        setChoice(undefined);
+        const f = i === undefined ? undefined : files[i];
+        if (f) withEditor((editor) => runEditorOn(editor, f.path, env));
+      },
+    });
+  };
+
+  /** Sends a prompt with its `@file`s attached; notes say what was not attached. */
+  const sendPrompt = (text: string) => {
+    const attached = attachFiles(text, { cwd, readable: (p) => backend.attachable?.(p) ?? true });
+    for (const n of attached.notes) note({ kind: "warning", text: n });
+    if (attached.files.length)
+      note({ kind: "info", text: `Attached ${attached.files.map((f) => `@${f}`).join(", ")}.` });
+    void runTurn(text, attached.prompt);
   };
 
   /** Runs a slash command's async work with the spinner showing, reporting failures as error panels. */
@@ -196,13 +325,32 @@ export function App({
       return;
     }
     setHint("");
+    const mode = promptMode(text);
+    if (mode?.kind === "bash") {
+      note({ kind: "user", text: `! ${mode.body}` });
+      return void runShell(mode.body);
+    }
+    if (mode?.kind === "memory") return addMemory(mode.body);
     const slash = parseSlash(text);
-    if (!slash) return void runTurn(text, text);
+    if (!slash) return sendPrompt(text);
+    // A custom command: the backend expands it (its body, arguments, `!` lines) before the model sees it.
+    if (!slash.known && custom.some((c) => c.name === slash.name)) return void runTurn(text, text);
     if (!slash.known) return note({ kind: "warning", text: `Unknown command /${slash.name}. Try /help.` });
     note({ kind: "user", text });
     switch (slash.name) {
       case "help":
-        return note({ kind: "info", text: helpText() });
+        return note({ kind: "info", text: helpText(custom) });
+      case "context":
+        return note({
+          kind: "info",
+          text: contextReport(backend.contextParts?.() ?? [], infoRef.current.contextWindow),
+        });
+      case "status":
+        return void task("collecting the status", async () =>
+          note({ kind: "info", text: (await backend.status?.()) ?? "No status available." }),
+        );
+      case "memory":
+        return openMemory();
       case "exit":
         return leave();
       case "cost":
@@ -244,11 +392,16 @@ export function App({
 
   // Send the next queued prompt once the turn (and any dialog) is over.
   useEffect(() => {
-    if (isBusy || question || picker || queued.length === 0) return;
+    if (isBusy || question || picker || choice || queued.length === 0) return;
     const [next, ...rest] = queued;
     setQueued(rest);
     submitRef.current(next!);
-  }, [isBusy, question, picker, queued, setQueued]);
+  }, [isBusy, question, picker, choice, queued, setQueued]);
+
+  // A permission dialog waits for the user: tell the terminal (a bell, or a desktop notification).
+  useEffect(() => {
+    if (question) notify({ kind: "permission" }, `Quarry: allow ${question.tool}?`);
+  }, [question, notify]);
 
   // `quarry "fix the tests"`: the prompt from the command line goes out first.
   const sentInitial = useRef(false);
@@ -316,6 +469,18 @@ export function App({
       clearScreen();
       return true;
     }
+    // Ctrl-O: printed items are static, so showing them with full output means printing them again.
+    if (key.ctrl && ch === "o") {
+      setExpanded((x) => !x);
+      clearScreen();
+      setEpoch((e) => e + 1);
+      return true;
+    }
+    if (key.ctrl && ch === "g") {
+      const edited = withEditor((editor) => editText(input.current?.text() ?? "", editor, env));
+      if (edited !== undefined) input.current?.setText(edited);
+      return true;
+    }
     if (key.escape) {
       const now = Date.now();
       if (busy.current) cancel();
@@ -366,43 +531,49 @@ export function App({
   );
 
   return (
-    <Box flexDirection="column">
-      <Static key={epoch} items={view.done}>
-        {(item: Item) => <ItemView key={item.id} item={item} />}
-      </Static>
-      {view.live.map((item) => (
-        <ItemView key={item.id} item={item} />
-      ))}
-      <Box marginTop={1} flexDirection="column">
-        {question ? (
-          <PermissionDialog prompt={question} onAnswer={answer} onCancel={cancel} />
-        ) : picker ? (
-          <SessionPicker
-            sessions={picker}
-            onPick={(id) => {
-              setPicker(undefined);
-              if (id) void resumeSession(id);
-            }}
+    <ExpandedOutput.Provider value={expanded}>
+      <Box flexDirection="column">
+        <Static key={epoch} items={view.done}>
+          {(item: Item) => <ItemView key={item.id} item={item} />}
+        </Static>
+        {view.live.map((item) => (
+          <ItemView key={item.id} item={item} />
+        ))}
+        <Box marginTop={1} flexDirection="column">
+          {question ? (
+            <PermissionDialog prompt={question} onAnswer={answer} onCancel={cancel} />
+          ) : choice ? (
+            <ChoiceDialog choice={choice} />
+          ) : picker ? (
+            <SessionPicker
+              sessions={picker}
+              onPick={(id) => {
+                setPicker(undefined);
+                if (id) void resumeSession(id);
+              }}
+            />
+          ) : (
+            view.running && <Spinner since={started} label={view.activity} />
+          )}
+          <QueuedPrompts prompts={queued} />
+          <PromptInput
+            history={history}
+            onSubmit={submit}
+            onKey={onKey}
+            active={!question && !picker && !choice}
+            listFiles={listFiles}
+            commands={commands}
+            handle={input}
+            placeholder={
+              view.done.length + view.live.length <= 3
+                ? "Ask Quarry to do something · /help · ? for keys"
+                : ""
+            }
           />
-        ) : (
-          view.running && <Spinner since={started} label={view.activity} />
-        )}
-        <QueuedPrompts prompts={queued} />
-        <PromptInput
-          history={history}
-          onSubmit={submit}
-          onKey={onKey}
-          active={!question && !picker}
-          listFiles={listFiles}
-          commands={SLASH_COMMANDS}
-          handle={input}
-          placeholder={
-            view.done.length + view.live.length <= 3 ? "Ask Quarry to do something · /help · ? for keys" : ""
-          }
-        />
-        {hint ? <Text dimColor>{hint}</Text> : <StatusLine info={info} totals={view.totals} />}
-        <ModeLine info={info} />
+          {hint ? <Text dimColor>{hint}</Text> : <StatusLine info={info} totals={view.totals} />}
+          <ModeLine info={info} />
+        </Box>
       </Box>
-    </Box>
+    </ExpandedOutput.Provider>
   );
 }

@@ -1,6 +1,6 @@
 import { Box, type Key, Text, useInput } from "ink";
 import { type RefObject, useRef, useState } from "react";
-import { completeAt } from "./complete.js";
+import { atWord } from "./complete.js";
 import {
   backspace,
   deleteForward,
@@ -20,7 +20,9 @@ import {
   toLineEnd,
   toLineStart,
 } from "./editor.js";
+import { PICKER_ROWS, rankFiles } from "./file-picker.js";
 import type { PromptHistory } from "./history.js";
+import { searchHistory } from "./history-search.js";
 import { filterCommands, MENU_ROWS, type MenuCommand, menuQuery } from "./slash-menu.js";
 import { C } from "./theme.js";
 
@@ -38,15 +40,20 @@ export interface PromptInputProps {
   /** While a dialog is open the prompt keeps its text but ignores keys. */
   active: boolean;
   placeholder?: string;
-  /** The project's files (relative paths) for `@path` + Tab completion; without it Tab does nothing. */
+  /** The project's files (relative paths) for the `@` picker; without it `@` opens no picker. */
   listFiles?(): Promise<string[]>;
   /** Commands for the `/` menu (filtered as you type; ↑/↓ pick, Tab completes, Enter runs). */
   commands?: readonly MenuCommand[];
   handle?: RefObject<PromptHandle | null>;
 }
 
-/** Most `@path` candidates listed under the prompt. */
-const SHOWN_MATCHES = 8;
+/** Ctrl-R's search: what is typed, and the entry it found (its index, to search on from there). */
+interface Search {
+  query: string;
+  found?: { index: number; text: string };
+  /** The prompt before the search, restored by Esc. */
+  draft: EditorState;
+}
 
 /** The prompt: multi-line (`\` + Enter), ↑/↓ through history, a drawn cursor (no blinking timer). */
 export function PromptInput({
@@ -60,7 +67,23 @@ export function PromptInput({
   handle,
 }: PromptInputProps) {
   const [shown, setShown] = useState<EditorState>(EMPTY_EDITOR);
-  const [matches, setMatches] = useState<string[]>([]);
+  // Ctrl-R: reverse search through the history while set.
+  const [search, setSearchState] = useState<Search | undefined>();
+  const searchRef = useRef<Search | undefined>(undefined);
+  const setSearch = (next: Search | undefined) => {
+    searchRef.current = next;
+    setSearchState(next);
+  };
+  // The `@` picker: the project's files, listed once per prompt when an `@word` first appears.
+  const files = useRef<string[] | undefined>(undefined);
+  const listing = useRef(false);
+  const [, setFilesLoaded] = useState(0);
+  const pickRef = useRef({ query: "", index: 0 });
+  const [pickIndex, setPickIndexState] = useState(0);
+  const setPickIndex = (index: number) => {
+    pickRef.current.index = index;
+    setPickIndexState(index);
+  };
   // Keys can arrive faster than React re-renders: edit the ref, so no keystroke works on a stale state.
   const ref = useRef<EditorState>(EMPTY_EDITOR);
   const setState = (next: EditorState) => {
@@ -96,19 +119,78 @@ export function PromptInput({
     return found.length === 1 && found[0]!.name === query ? [] : found;
   };
 
+  /** The `@` picker's candidates for the word at the cursor (empty when there is none). */
+  const pickerFor = (state: EditorState): string[] => {
+    const word = listFiles ? atWord(state) : undefined;
+    if (!word) return [];
+    if (!files.current && !listing.current) {
+      listing.current = true;
+      void listFiles!()
+        .then((list) => {
+          files.current = list;
+          setFilesLoaded((n) => n + 1);
+        })
+        .catch(() => {})
+        .finally(() => {
+          listing.current = false;
+        });
+    }
+    const found = rankFiles(files.current ?? [], word.query);
+    // Exactly the file typed: nothing left to choose.
+    return found.length === 1 && found[0] === word.query ? [] : found;
+  };
+  const pick = (state: EditorState, path: string) => {
+    const word = atWord(state)!;
+    const text = `${state.text.slice(0, word.start)}@${path} ${state.text.slice(state.cursor)}`;
+    setState({ text, cursor: word.start + path.length + 2 });
+  };
+
   const submit = (text: string) => {
     if (!text.trim()) return;
     history.add(text);
     browse.current = { index: -1, draft: EMPTY_EDITOR };
+    files.current = undefined; // the next prompt lists the files afresh
     setState(EMPTY_EDITOR);
     onSubmit(text);
+  };
+
+  /** Keys while Ctrl-R searches: type to narrow, Ctrl-R for an older match, Enter takes it, Esc goes back. */
+  const searchKey = (input: string, key: Key, s: Search) => {
+    const entries = history.list();
+    if (key.ctrl && input === "r") {
+      const older = searchHistory(entries, s.query, s.found?.index ?? entries.length);
+      return setSearch({ ...s, found: older ?? s.found });
+    }
+    if (key.escape || (key.ctrl && (input === "c" || input === "g"))) {
+      setSearch(undefined);
+      return setState(s.draft);
+    }
+    if (key.return || key.tab || key.leftArrow || key.rightArrow) {
+      setSearch(undefined);
+      const text = s.found?.text ?? s.draft.text;
+      return setState({ text, cursor: text.length });
+    }
+    const query =
+      key.backspace || key.delete ? s.query.slice(0, -1) : key.ctrl || key.meta ? s.query : s.query + input;
+    setSearch({ ...s, query, found: query ? searchHistory(entries, query) : undefined });
   };
 
   useInput(
     (input, key) => {
       const state = ref.current;
-      setMatches((m) => (m.length ? [] : m));
+      const searching = searchRef.current;
+      if (searching) return searchKey(input, key, searching);
+      if (key.ctrl && input === "r") return setSearch({ query: "", draft: state });
       if (onKey?.(input, key, state.text.length === 0)) return;
+      const candidates = pickerFor(state);
+      const word = atWord(state)?.query ?? "";
+      if (pickRef.current.query !== word) pickRef.current = { query: word, index: 0 };
+      const file = candidates[Math.min(pickRef.current.index, candidates.length - 1)];
+      if (file && (key.upArrow || key.downArrow)) {
+        const n = candidates.length;
+        return setPickIndex((pickRef.current.index + (key.upArrow ? n - 1 : 1)) % n);
+      }
+      if (file && ((key.tab && !key.shift) || key.return)) return pick(state, file);
       const menu = menuFor(state.text);
       const query = menuQuery(state.text) ?? "";
       if (menuRef.current.query !== query) menuRef.current = { query, index: 0 };
@@ -165,18 +247,6 @@ export function PromptInput({
       if (key.ctrl && input === "d") return setState(deleteForward(state));
       // Most terminals send DEL (0x7f) for the Backspace key, which Ink reports as `delete`.
       if (key.backspace || key.delete) return setState(backspace(state));
-      if (key.tab && listFiles) {
-        // Listing is asynchronous: apply it only if nothing was typed meanwhile.
-        void listFiles()
-          .then((files) => {
-            const done = ref.current === state ? completeAt(state, files) : undefined;
-            if (!done) return;
-            setState(done.state);
-            setMatches(done.matches);
-          })
-          .catch(() => {});
-        return;
-      }
       if (key.ctrl || key.meta || key.escape || key.tab) return;
       if (input) setState(insert(state, input));
     },
@@ -184,18 +254,24 @@ export function PromptInput({
   );
 
   const menu = active ? menuFor(shown.text) : [];
+  const picker = active && !search ? pickerFor(shown) : [];
   return (
     <>
       <Box borderStyle="round" borderDimColor paddingX={1} flexDirection="column">
-        <PromptText state={shown} placeholder={placeholder} showCursor={active} />
+        {search ? (
+          <Text>
+            <C color="blue">{"(reverse-i-search) "}</C>
+            {`'${search.query}': `}
+            {search.found ? search.found.text : search.query ? <Text dimColor>no match</Text> : ""}
+            <Text inverse> </Text>
+          </Text>
+        ) : (
+          <PromptText state={shown} placeholder={placeholder} showCursor={active} />
+        )}
       </Box>
+      {search && <Text dimColor>Ctrl-R older match · Enter takes it · Esc goes back</Text>}
       {menu.length > 0 && <CommandMenu commands={menu} selected={Math.min(menuIndex, menu.length - 1)} />}
-      {matches.length > 0 && (
-        <Text dimColor>
-          {matches.slice(0, SHOWN_MATCHES).join("  ")}
-          {matches.length > SHOWN_MATCHES ? `  … ${matches.length - SHOWN_MATCHES} more` : ""}
-        </Text>
-      )}
+      {picker.length > 0 && <FilePicker files={picker} selected={Math.min(pickIndex, picker.length - 1)} />}
     </>
   );
 }
@@ -218,6 +294,20 @@ function CommandMenu({ commands, selected }: { commands: readonly MenuCommand[];
         </Text>
       ))}
       <Text dimColor>↑/↓ choose · Tab completes · Enter runs</Text>
+    </Box>
+  );
+}
+
+/** The `@` picker: the best-ranked files for the word being typed. */
+function FilePicker({ files, selected }: { files: readonly string[]; selected: number }) {
+  return (
+    <Box flexDirection="column" paddingLeft={2}>
+      {files.slice(0, PICKER_ROWS).map((f, i) => (
+        <Text key={f} wrap="truncate-end">
+          {i === selected ? <C color="cyan">{`❯ @${f}`}</C> : `  @${f}`}
+        </Text>
+      ))}
+      <Text dimColor>↑/↓ choose · Tab or Enter picks (the file is attached when sent)</Text>
     </Box>
   );
 }

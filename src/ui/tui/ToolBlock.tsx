@@ -1,4 +1,5 @@
 import { Box, Text } from "ink";
+import { createContext, useContext } from "react";
 import type { TodoItem } from "../../tools/todo-store.js";
 import type { ToolDisplay } from "../../tools/types.js";
 import { DiffView } from "./DiffView.js";
@@ -7,6 +8,9 @@ import { C } from "./theme.js";
 
 /** Lines of Bash (or other) output kept on screen: the tail, where errors and summaries usually are. */
 export const OUTPUT_TAIL_LINES = 5;
+
+/** Ctrl-O: tool output shown in full instead of its tail. */
+export const ExpandedOutput = createContext(false);
 
 type ToolItem = Extract<Item, { kind: "tool" }>;
 
@@ -58,14 +62,15 @@ function ToolBody({ item, display }: { item: ToolItem; display: ToolDisplay | un
   return null;
 }
 
-/** The last lines of some output, with a count of what was folded away. */
+/** The last lines of some output, with a count of what was folded away (all of it after Ctrl-O). */
 export function OutputTail({ text, color }: { text: string; color?: string }) {
+  const expanded = useContext(ExpandedOutput);
   const lines = text.replace(/\n+$/, "").split("\n");
-  const tail = lines.slice(-OUTPUT_TAIL_LINES);
+  const tail = expanded ? lines : lines.slice(-OUTPUT_TAIL_LINES);
   const hidden = lines.length - tail.length;
   return (
     <Box flexDirection="column" paddingLeft={2}>
-      {hidden > 0 && <Text dimColor>… {hidden} earlier lines</Text>}
+      {hidden > 0 && <Text dimColor>… {hidden} earlier lines (Ctrl-O shows all)</Text>}
       {tail.map((l, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: output lines are positional
         <C key={i} color={color} dimColor={!color}>

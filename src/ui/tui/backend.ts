@@ -1,5 +1,9 @@
 import type { AgentEvent } from "../../agent/events.js";
 import type { PermissionMode } from "../../permissions/types.js";
+import type { ContextPart } from "./context-bar.js";
+import type { MemoryTarget } from "./memory-note.js";
+import type { NotificationChannel } from "./notify.js";
+import type { MenuCommand } from "./slash-menu.js";
 
 /** What the status line shows about the connected session. */
 export interface SessionInfo {
@@ -14,6 +18,8 @@ export interface SessionInfo {
   mode?: PermissionMode;
   /** Whether Shift+Tab may reach bypassPermissions (`--allow-dangerously-skip-permissions`). */
   bypassAllowed?: boolean;
+  /** How to tell the terminal a long turn ended or a dialog waits (the `notifications` setting). */
+  notifications?: NotificationChannel;
 }
 
 /** A saved session for the `/resume` list and the `--resume` picker. */
@@ -79,6 +85,18 @@ export interface TuiBackend {
   models(): Promise<string>;
   /** `/sandbox [off|on|ask]`: the Bash sandbox's status, after switching the mode for the session if given. */
   sandbox(arg: string): Promise<string>;
+  /** `!command`: runs it as the Bash tool would (permission rules, hooks, sandbox); the user typed it. */
+  shell?(command: string): Promise<{ ok: boolean; output: string }>;
+  /** Whether an `@file` may be attached: the permission policy's Read verdict is not deny. */
+  attachable?(absPath: string): boolean;
+  /** Custom commands (`.quarry/commands`, `.claude/commands`, the user's) for the `/` menu; run() expands them. */
+  customCommands?(): MenuCommand[];
+  /** `/context`: the parts the next request is made of, estimated. */
+  contextParts?(): ContextPart[];
+  /** `/status`: provider, endpoint, region, identity (if /doctor fetched it), model, settings sources. */
+  status?(): Promise<string>;
+  /** `#` and `/memory`: the files a note can go to, and the memory files the session loaded. */
+  memory?(): { targets: MemoryTarget[]; loaded: MemoryTarget[] };
   close(): Promise<void>;
 }
 

@@ -14,42 +14,6 @@ export function atWord(s: EditorState): { start: number; query: string } | undef
   return { start: s.cursor - m[1]!.length - 1, query: m[1]! };
 }
 
-export interface Completion {
-  state: EditorState;
-  /** The candidates when more than one path matches (shown under the prompt). */
-  matches: string[];
-}
-
-/**
- * Tab after `@query`: the files whose path starts with the query (else contains it, case-insensitively). One
- * match completes to `@path `; several extend the word to their longest common prefix and are listed.
- */
-export function completeAt(s: EditorState, files: readonly string[]): Completion | undefined {
-  const word = atWord(s);
-  if (!word) return undefined;
-  const q = word.query;
-  let matches = files.filter((f) => f.startsWith(q));
-  if (matches.length === 0) {
-    const lower = q.toLowerCase();
-    matches = files.filter((f) => f.toLowerCase().includes(lower));
-  }
-  if (matches.length === 0) return { state: s, matches: [] };
-  const sorted = [...matches].sort();
-  const replace = (text: string) => ({
-    text: s.text.slice(0, word.start) + text + s.text.slice(s.cursor),
-    cursor: word.start + text.length,
-  });
-  if (sorted.length === 1) return { state: replace(`@${sorted[0]} `), matches: [] };
-  const common = commonPrefix(sorted);
-  return { state: common.length > q.length ? replace(`@${common}`) : s, matches: sorted };
-}
-
-function commonPrefix(xs: readonly string[]): string {
-  let p = xs[0] ?? "";
-  for (const x of xs) while (!x.startsWith(p)) p = p.slice(0, -1);
-  return p;
-}
-
 /** Files under `root` (relative, forward slashes) that .gitignore does not exclude, `.git` skipped. */
 export async function listProjectFiles(root: string, limit = MAX_FILES): Promise<string[]> {
   const rules = gitIgnoreFor(root, root);

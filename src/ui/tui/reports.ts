@@ -6,7 +6,8 @@ import type { Totals } from "./state.js";
 /** `/cost`: per model input, output, cache reads and writes, cost; then the total and time spent in turns. */
 export function costReport(t: Totals): string {
   const models = Object.entries(t.byModel ?? {});
-  if (models.length === 0) return "This session: no model calls yet.";
+  const changed = `${t.linesAdded ?? 0} lines added, ${t.linesRemoved ?? 0} removed`;
+  if (models.length === 0) return `This session: no model calls yet · ${changed}.`;
   const lines = models.map(
     ([id, m]) =>
       `  ${shortModelName(id)}: ${compactNumber(m.inputTokens)} input, ${compactNumber(m.outputTokens)} output, ` +
@@ -15,7 +16,7 @@ export function costReport(t: Totals): string {
   return [
     "Cost of this session:",
     ...lines,
-    `  Total: ${dollars(t.costUsd)} · ${duration(t.durationMs ?? 0)} in turns`,
+    `  Total: ${dollars(t.costUsd)} · ${duration(t.durationMs ?? 0)} in turns · ${changed}`,
   ].join("\n");
 }
 

@@ -3,7 +3,10 @@ export const SLASH_COMMANDS = [
   { name: "help", help: "show commands and keys" },
   { name: "clear", help: "start a new conversation and clear the screen" },
   { name: "compact", help: "summarise the older turns now, keeping the latest, to free context" },
-  { name: "cost", help: "tokens and cost of this session" },
+  { name: "cost", help: "tokens, cache, cost, time and lines changed of this session, per model" },
+  { name: "context", help: "what fills the context window: system prompt, tools, memory, messages" },
+  { name: "status", help: "provider, endpoint, region, identity, model and where each setting comes from" },
+  { name: "memory", help: "show the memory files in use and open one in $EDITOR" },
   { name: "model", help: "/model lists usable models; /model <name> switches (validated first)" },
   { name: "doctor", help: "check region, credentials and model access" },
   { name: "resume", help: "/resume [id]: continue an earlier session (a picker without an id)" },
@@ -26,16 +29,18 @@ export function parseSlash(
 }
 
 export const KEYS_HELP = [
-  "Enter send (queued while a turn runs) · \\ then Enter for a new line · ↑/↓ history · @path then Tab completes",
-  "Shift+Tab cycles the mode · Esc stops the turn · Esc twice clears · Ctrl-C twice exits · ? shows every key",
+  "Enter send (queued while a turn runs) · \\ then Enter for a new line · ↑/↓ history · Ctrl-R search it",
+  "@file attaches a file · !cmd runs a command · #note adds to memory · Ctrl-G edits in $EDITOR",
+  "Shift+Tab cycles the mode · Esc stops the turn · Esc twice clears · Ctrl-O shows all output · ? every key",
 ];
 
-/** The text `/help` shows. */
-export function helpText(): string {
-  const width = Math.max(...SLASH_COMMANDS.map((c) => c.name.length)) + 1;
+/** The text `/help` shows; custom commands (`.quarry/commands`, `.claude/commands`) follow the built-in ones. */
+export function helpText(custom: readonly { name: string; help: string }[] = []): string {
+  const all = [...SLASH_COMMANDS, ...custom];
+  const width = Math.max(...all.map((c) => c.name.length)) + 1;
   return [
     "Commands:",
-    ...SLASH_COMMANDS.map((c) => `  /${c.name.padEnd(width)} ${c.help}`),
+    ...all.map((c) => `  /${c.name.padEnd(width)} ${c.help}`),
     "Keys:",
     ...KEYS_HELP.map((k) => `  ${k}`),
   ].join("\n");

@@ -45,6 +45,9 @@ export interface Totals {
   byModel?: Record<string, ModelTotals>;
   /** Wall time of the turns run this session. */
   durationMs?: number;
+  /** Lines added and removed by the edits made this session (from their diffs). */
+  linesAdded?: number;
+  linesRemoved?: number;
 }
 
 /**
@@ -154,7 +157,7 @@ export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
     case "tool_result": {
       const tool = s.live.find((i) => i.kind === "tool" && i.callId === e.id);
       if (tool?.kind === "tool" && tool.status === "denied") return settle(s);
-      return updateTool(s, e.id, {
+      return updateTool(countLines(s, e.display), e.id, {
         status: e.isError ? "error" : "ok",
         output: e.content,
         display: e.display,
@@ -202,6 +205,21 @@ export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
     default:
       return s;
   }
+}
+
+/** Adds an edit's +/- counts to the session totals (for /cost). */
+function countLines(s: ViewState, display: unknown): ViewState {
+  const d = display as { kind?: string; added?: number; removed?: number } | undefined;
+  if (d?.kind !== "diff") return s;
+  const t = s.totals;
+  return {
+    ...s,
+    totals: {
+      ...t,
+      linesAdded: (t.linesAdded ?? 0) + (d.added ?? 0),
+      linesRemoved: (t.linesRemoved ?? 0) + (d.removed ?? 0),
+    },
+  };
 }
 
 function addModelUsage(
