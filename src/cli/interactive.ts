@@ -209,10 +209,14 @@ async function createBackend(
     async *run(prompt) {
       if (turn.signal.aborted) turn = new AbortController();
       const signal = turn.signal;
-      // `/name args` of a custom command becomes its body, as in print mode.
-      const text = prompt.startsWith("/")
-        ? await expandForSession(current, prompt, { cwd, env, trustProject: options.trustProject, signal })
-        : prompt;
+      // `/name args` of a custom command or MCP prompt becomes its body, and `@server:uri` attaches the
+      // resource, as in print mode.
+      const text = await expandForSession(current, prompt, {
+        cwd,
+        env,
+        trustProject: options.trustProject,
+        signal,
+      });
       yield* current.run(text, signal);
     },
     compact() {

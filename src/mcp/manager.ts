@@ -6,6 +6,7 @@ import { connectServer, type McpConnection } from "./connection.js";
 import { toToolResult } from "./content.js";
 import { expandServerConfig } from "./expand.js";
 import { mcpToolName } from "./names.js";
+import { listConnectionPrompts, type McpPromptCommand } from "./prompt-list.js";
 import { createResourceTools } from "./resources.js";
 import type { McpScope, McpServerEntry } from "./server-config.js";
 import type { SkippedServer } from "./trust-gate.js";
@@ -63,6 +64,8 @@ interface ServerState {
   error?: string;
   connection?: McpConnection;
   tools: string[];
+  /** Its prompts as slash commands, listed when it connected (for menus, which cannot wait). */
+  prompts?: McpPromptCommand[];
   /** A reconnect waiting to run, so close() can cancel it. */
   retry?: NodeJS.Timeout;
 }
@@ -120,6 +123,11 @@ export class McpManager {
   connected(name: string): McpConnection | undefined {
     const s = this.servers.get(name);
     return s?.status === "connected" ? s.connection : undefined;
+  }
+
+  /** The connected servers' prompts as slash commands, as last listed (the TUI's `/` menu). */
+  promptCommands(): McpPromptCommand[] {
+    return [...this.servers.values()].flatMap((s) => (s.status === "connected" ? (s.prompts ?? []) : []));
   }
 
   /** Names of the servers that are connected now. */
@@ -188,6 +196,13 @@ export class McpManager {
       s.status = "connected";
       s.error = undefined;
       if (connection.client.getServerCapabilities()?.resources) this.offerResourceTools();
+      // Listed in the background: a slow prompts/list must not hold up start-up.
+      void listConnectionPrompts(s.entry.name, connection).then(
+        (prompts) => {
+          s.prompts = prompts;
+        },
+        () => {},
+      );
     } catch (err) {
       await s.connection?.close();
       s.connection = undefined;

@@ -1,16 +1,8 @@
 import { UsageError } from "../runtime/errors.js";
 import type { McpManager } from "./manager.js";
-import { mcpToolName } from "./names.js";
+import { listConnectionPrompts, type McpPromptCommand } from "./prompt-list.js";
 
-/** One MCP prompt offered as the slash command `/mcp__<server>__<prompt>` (Claude Code's name for it). */
-export interface McpPromptCommand {
-  /** The command name without the slash: `mcp__everything__args-prompt`. */
-  readonly name: string;
-  readonly server: string;
-  readonly prompt: string;
-  readonly description?: string;
-  readonly arguments: readonly { name: string; description?: string; required?: boolean }[];
-}
+export type { McpPromptCommand } from "./prompt-list.js";
 
 /** The prompt text of one `prompts/get` message content block; loosely typed, servers send newer kinds. */
 interface PromptContent {
@@ -35,27 +27,7 @@ export async function listMcpPrompts(manager: McpManager): Promise<McpPromptComm
   const lists = await Promise.all(
     manager.connectedNames().map(async (server) => {
       const connection = manager.connected(server);
-      if (!connection?.client.getServerCapabilities()?.prompts) return [];
-      try {
-        const prompts: McpPromptCommand[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await connection.client.listPrompts(cursor ? { cursor } : undefined);
-          for (const p of page.prompts) {
-            prompts.push({
-              name: mcpToolName(server, p.name),
-              server,
-              prompt: p.name,
-              ...(p.description ? { description: p.description } : {}),
-              arguments: p.arguments ?? [],
-            });
-          }
-          cursor = page.nextCursor;
-        } while (cursor);
-        return prompts;
-      } catch {
-        return [];
-      }
+      return connection ? listConnectionPrompts(server, connection).catch(() => []) : [];
     }),
   );
   return lists.flat();

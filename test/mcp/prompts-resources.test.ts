@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { McpManager } from "../../src/mcp/manager.js";
+import { mcpPanel } from "../../src/mcp/panel.js";
 import { expandMcpPrompt, listMcpPrompts, promptArguments } from "../../src/mcp/prompts.js";
 import {
   attachResourceMentions,
@@ -104,5 +105,18 @@ describe("MCP resources (server-everything)", () => {
     await expect(
       attachResourceMentions(manager, "see @everything:demo://resource/static/document/none.md", 25_000),
     ).rejects.toThrow(/@everything:demo:\/\/resource\/static\/document\/none\.md could not be read/);
+  });
+});
+
+describe("/mcp panel", () => {
+  it("shows each server's state with tools and prompts, and reconnects one by name", async () => {
+    await expect.poll(() => manager.promptCommands().length).toBeGreaterThan(0);
+    const panel = await mcpPanel(manager, "");
+    expect(panel).toMatch(/✓ everything \(dynamic\) connected: \d+ tools, \d+ prompts/);
+    expect(await mcpPanel(manager, "reconnect everything")).toMatch(
+      /MCP server "everything" reconnected; \d+ tools\./,
+    );
+    expect(await mcpPanel(manager, "reconnect ghost")).toContain('there is no MCP server named "ghost"');
+    expect(await mcpPanel(undefined, "")).toContain("No MCP servers in this session");
   });
 });

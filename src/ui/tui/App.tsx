@@ -117,7 +117,9 @@ export function App({
   const [expanded, setExpanded] = useState(false);
   // `!command` outputs not yet seen by the model: they go in front of the next prompt.
   const shellContext = useRef<string[]>([]);
-  const custom = useMemo(() => backend.customCommands?.() ?? [], [backend]);
+  // Listed again after each turn: MCP servers that connect later bring their prompts with them.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: isBusy is the refresh trigger, not an input
+  const custom = useMemo(() => backend.customCommands?.() ?? [], [backend, isBusy]);
   const commands = useMemo(() => [...SLASH_COMMANDS, ...custom], [custom]);
   const prompted = useRef(false);
   const input = useRef<PromptHandle | null>(null);
@@ -334,7 +336,9 @@ export function App({
     const slash = parseSlash(text);
     if (!slash) return sendPrompt(text);
     // A custom command: the backend expands it (its body, arguments, `!` lines) before the model sees it.
-    if (!slash.known && custom.some((c) => c.name === slash.name)) return void runTurn(text, text);
+    // MCP prompts (`/mcp__server__prompt`) too, even before the menu lists them.
+    if (!slash.known && (custom.some((c) => c.name === slash.name) || slash.name.startsWith("mcp__")))
+      return void runTurn(text, text);
     if (!slash.known) return note({ kind: "warning", text: `Unknown command /${slash.name}. Try /help.` });
     note({ kind: "user", text });
     switch (slash.name) {
@@ -348,6 +352,10 @@ export function App({
       case "status":
         return void task("collecting the status", async () =>
           note({ kind: "info", text: (await backend.status?.()) ?? "No status available." }),
+        );
+      case "mcp":
+        return void task("asking the MCP servers", async () =>
+          note({ kind: "info", text: (await backend.mcp?.(slash.arg)) ?? "No MCP servers in this session." }),
         );
       case "memory":
         return openMemory();

@@ -3,14 +3,21 @@ import { findRepoRoot, loadMemoryFiles } from "../../agent/memory.js";
 import { buildSystemPrompt, environmentFacts } from "../../agent/system-prompt.js";
 import { listCustomCommands, runBashInSession } from "../../commands/index.js";
 import { describeSettings } from "../../config/describe.js";
+import { mcpPanel } from "../../mcp/panel.js";
+import type { McpPromptCommand } from "../../mcp/prompt-list.js";
 import type { Session } from "../../runtime/session.js";
 import type { TuiBackend } from "./backend.js";
 import { estimateTokens } from "./context-bar.js";
 import { memoryTargets } from "./memory-note.js";
 import { statusReport } from "./status-report.js";
 
+function promptArgsHint(p: McpPromptCommand): string {
+  const args = p.arguments.map((a) => (a.required ? `<${a.name}>` : `[${a.name}]`)).join(" ");
+  return args ? ` ${args}` : "";
+}
+
 type Extras = Required<
-  Pick<TuiBackend, "shell" | "attachable" | "customCommands" | "contextParts" | "status" | "memory">
+  Pick<TuiBackend, "shell" | "attachable" | "customCommands" | "contextParts" | "status" | "memory" | "mcp">
 >;
 
 /**
@@ -28,8 +35,8 @@ export function backendExtras(
     attachable: (path) =>
       current().policy.decide({ tool: "Read", readOnly: true, target: { kind: "read", paths: [path] } })
         .behavior !== "deny",
-    customCommands: () =>
-      listCustomCommands({
+    customCommands: () => [
+      ...listCustomCommands({
         projectRoot,
         cwd: o.cwd,
         env: o.env,
@@ -39,6 +46,13 @@ export function backendExtras(
         name: c.name,
         help: `${c.description}${c.argumentHint ? ` ${c.argumentHint}` : ""} (${c.scope})`,
       })),
+      // MCP prompts as the server listed them when it connected (docs/mcp.md#prompts-and-resources).
+      ...(current().mcp?.promptCommands() ?? []).map((p) => ({
+        name: p.name,
+        help: `${p.description ?? p.prompt}${promptArgsHint(p)} (MCP ${p.server})`,
+      })),
+    ],
+    mcp: (arg) => mcpPanel(current().mcp, arg),
     contextParts() {
       const s = current();
       const memory = loadMemoryFiles(o.cwd, projectRoot, userConfigDir());
