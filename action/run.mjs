@@ -109,7 +109,9 @@ function doctorComment(report) {
 }
 
 /** The whole action; returns the process exit code. */
-export async function main(env = process.env) {
+export async function main(given = process.env) {
+  // action.yml maps every input to a variable; an input left empty means "not set", not "set to nothing".
+  const env = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== ""));
   for (const name of ["GITHUB_EVENT_PATH", "GITHUB_EVENT_NAME", "GITHUB_REPOSITORY", "GITHUB_TOKEN"]) {
     if (!env[name]) {
       process.stderr.write(
