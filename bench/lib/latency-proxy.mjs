@@ -42,7 +42,8 @@ export async function startLatencyProxy(upstream, { delayMs = 80 } = {}) {
     url: `http://127.0.0.1:${port}`,
     log,
     /** Streaming model calls (what "first request" means: the conversation reaching the model). */
-    streams: (since = 0) => log.filter((e) => e.at >= since && /invoke-with-response-stream|converse-stream/.test(e.path)),
+    streams: (since = 0) =>
+      log.filter((e) => e.at >= since && /invoke-with-response-stream|converse-stream/.test(e.path)),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections?.();
