@@ -129,7 +129,8 @@ function runPrint(agent, bin, prompt, { proxy, home, cwd, timeoutMs = 90_000 }) 
 }
 
 const tmux = (...args) => execFileSync("tmux", args, { encoding: "utf8" });
-const READY = { quarry: /Ask Quarry to do something/, claude: /for shortcuts|Try "|\? for/ };
+// What each UI shows once its prompt takes input: Quarry's placeholder, Claude Code's mode line under its box.
+const READY = { quarry: /Ask Quarry to do something/, claude: /shift\+tab to cycle|for shortcuts/ };
 
 /** Starts an agent's interactive UI in tmux; resolves spawn → prompt on screen, and the pane's pid. */
 async function promptReady(agent, bin, { proxy, home, cwd }) {

@@ -3,7 +3,7 @@
 // one ES module each under dist/bundle/, with every npm dependency inlined and tree-shaken, plus the two
 // WebAssembly files that cannot be inlined (web-tree-sitter's runtime and the bash grammar) copied beside them.
 // The installed package then needs no node_modules at all, and start-up loads one file instead of ~900.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,7 +30,10 @@ const banner = [
 const noDevtools = {
   name: "no-react-devtools",
   setup(b) {
-    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: "react-devtools-core", namespace: "stub" }));
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+      path: "react-devtools-core",
+      namespace: "stub",
+    }));
     b.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
       contents:
         'const off = () => { throw new Error("React devtools are not part of the Quarry bundle; run from a checkout"); };\n' +
@@ -55,7 +58,9 @@ const cjsFacades = {
       return { path: args.path, namespace: "cjs-facade", pluginData: { resolveDir: args.resolveDir } };
     });
     b.onLoad({ filter: /.*/, namespace: "cjs-facade" }, (args) => {
-      const names = Object.keys(require(args.path)).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== "default");
+      const names = Object.keys(require(args.path)).filter(
+        (n) => /^[A-Za-z_$][\w$]*$/.test(n) && n !== "default",
+      );
       return {
         contents: `import m from ${JSON.stringify(args.path)};\nexport const { ${names.join(", ")} } = m;\nexport default m;\n`,
         resolveDir: args.pluginData.resolveDir,
@@ -102,6 +107,8 @@ export async function bundle({ quiet = false } = {}) {
     logLevel: quiet ? "error" : "warning",
   });
   for (const file of WASM) copyFileSync(file, join(out, file.split("/").pop()));
+  // Which sources each chunk holds, so tests can tell what a start-up loaded (not shipped: files in package.json).
+  writeFileSync(join(out, "metafile.json"), JSON.stringify(result.metafile));
   const sizes = {};
   for (const name of Object.keys(result.metafile.outputs)) sizes[name] = statSync(join(root, name)).size;
   return { sizes, metafile: result.metafile };
