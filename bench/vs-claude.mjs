@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLatencyProxy } from "./lib/latency-proxy.mjs";
+import { watchPeakRss } from "./lib/peak-rss.mjs";
 
 const CLAUDE_CODE_VERSION = "2.1.328";
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 80);
@@ -99,21 +100,13 @@ function runPrint(agent, bin, prompt, { proxy, home, cwd, timeoutMs = 90_000 }) 
       env: agentEnv(agent, proxy.url, home, cwd),
       stdio: ["ignore", "pipe", "pipe"],
     });
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // exited
-      }
-    }, 20);
+    const rss = watchPeakRss(child.pid, 20);
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     let stderr = "";
     child.stdout.resume();
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => {
-      clearInterval(poll);
+      const peakKb = rss.stop();
       clearTimeout(timer);
       const streams = proxy.streams(started);
       resolve({
