@@ -64,7 +64,10 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
     }
     const denials = new DenialReporter(stderr);
     // No title call: `-p` prints the answer and exits, and nobody browses its transcript by title.
-    const config = { ...sessionConfigFromFlags(flags, { cwd: process.cwd(), env: simulation?.env }), title: false };
+    const config = {
+      ...sessionConfigFromFlags(flags, { cwd: process.cwd(), env: simulation?.env }),
+      title: false,
+    };
     const session = await openSession(config, { signal: controller.signal, secrets });
     renderer.handle(session.start());
     // `/name args` becomes the custom command's text before anything is sent (docs/extensibility.md).

@@ -6,7 +6,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, w
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultWorld, emulatorClientEnv, type RunningEmulator, startEmulator } from "../../emulator/index.js";
+import {
+  defaultWorld,
+  emulatorClientEnv,
+  type RunningEmulator,
+  startEmulator,
+} from "../../emulator/index.js";
 import { runQuarryProcess } from "../support/run-cli.js";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -58,7 +63,11 @@ describe("the packed package, installed globally", () => {
   });
 
   it("runs a simulated -p turn, Bash analysis (the bundled wasm grammar) included", async () => {
-    const run = await runQuarryProcess(["-p", "--simulate", "create a file"], { cwd: home, env: bare(), bin });
+    const run = await runQuarryProcess(["-p", "--simulate", "create a file"], {
+      cwd: home,
+      env: bare(),
+      bin,
+    });
     expect(run.stderr).toContain("SIMULATION");
     expect(run.stdout).toContain("Simulation finished");
     expect(run.stderr).not.toContain("shell analyser could not be loaded");
@@ -68,7 +77,23 @@ describe("the packed package, installed globally", () => {
   describe("against the emulator", () => {
     let emulator: RunningEmulator;
     beforeAll(async () => {
-      emulator = await startEmulator({ world: defaultWorld() });
+      // "run echo" gets a Bash call, its result a short answer; every other prompt the default echo reply.
+      const world = defaultWorld();
+      world.script = [
+        {
+          model: "sonnet",
+          promptIncludes: "run echo",
+          reply: {
+            content: [{ type: "tool_use", name: "Bash", input: { command: "echo packaged-bash-ran" } }],
+          },
+        },
+        {
+          model: "sonnet",
+          promptIncludes: "packaged-bash-ran",
+          reply: { content: [{ type: "text", text: "ok" }] },
+        },
+      ];
+      emulator = await startEmulator({ world });
     });
     afterAll(() => emulator.close());
 
@@ -81,6 +106,19 @@ describe("the packed package, installed globally", () => {
       const turn = await runQuarryProcess(["-p", "hello from the package"], { cwd: home, env, bin });
       expect(turn.code).toBe(0);
       expect(turn.stdout).toContain("hello from the package");
+    });
+
+    it("matches a Bash allow rule: the bundled grammar parsed the command, so it ran without asking", async () => {
+      const env = { ...emulatorClientEnv(emulator.url, home), PATH: bare().PATH };
+      const run = await runQuarryProcess(["-p", "run echo", "--allowedTools", "Bash(echo:*)"], {
+        cwd: home,
+        env,
+        bin,
+      });
+      expect(run.stderr).not.toContain("denied");
+      expect(run.code).toBe(0);
+      const results = emulator.log.filter((e) => e.operation === "invoke-with-response-stream").at(-1);
+      expect(JSON.stringify(results?.body)).toContain("packaged-bash-ran");
     });
   });
 
