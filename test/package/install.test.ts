@@ -119,7 +119,7 @@ describe("the packed package, installed globally", () => {
       expect(run.code).toBe(0);
       const results = emulator.log.filter((e) => e.operation === "invoke-with-response-stream").at(-1);
       expect(JSON.stringify(results?.body)).toContain("packaged-bash-ran");
-    });
+    }, 60_000);
   });
 
   it('exports the SDK: import { query } from "quarry" in a project that installed it', () => {
