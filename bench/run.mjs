@@ -3,10 +3,11 @@
 // Figures are ratios against a baseline measured in the same run (these machines are noisy), plus the raw
 // numbers for context. Every loop is bounded; everything talks only to a loopback emulator.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { watchPeakRss } from "./lib/peak-rss.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const { startEmulator, defaultWorld, emulatorClientEnv } = await import(join(root, "dist/emulator/index.js"));
@@ -44,23 +45,14 @@ function runQuarry(args, { emulator, cwd, home, env = {} }) {
         ...env,
       },
     });
-    let peakKb = 0;
-    // Peak resident memory: VmHWM is the high-water mark, so the last sample before exit is the peak.
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // the process has exited
-      }
-    }, 10);
+    const rss = watchPeakRss(child.pid);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
     child.on("close", (code) => {
-      clearInterval(poll);
+      const peakKb = rss.stop();
       const firstRuntime = emulator.log.find(
         (e) => e.service === "bedrock-runtime" && Date.parse(e.time) >= started,
       );

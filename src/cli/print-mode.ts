@@ -63,7 +63,11 @@ export async function runPrintMode(promptWords: string[], options: PrintOptions)
       });
     }
     const denials = new DenialReporter(stderr);
-    const config = sessionConfigFromFlags(flags, { cwd: process.cwd(), env: simulation?.env });
+    // No title call: `-p` prints the answer and exits, and nobody browses its transcript by title.
+    const config = {
+      ...sessionConfigFromFlags(flags, { cwd: process.cwd(), env: simulation?.env }),
+      title: false,
+    };
     const session = await openSession(config, { signal: controller.signal, secrets });
     renderer.handle(session.start());
     // `/name args` becomes the custom command's text before anything is sent (docs/extensibility.md).

@@ -1,7 +1,9 @@
 // Loads tree-sitter-bash (a WebAssembly grammar) once per process. Loading is asynchronous, parsing is not:
 // session setup awaits prepareShellAnalysis(), and permission decisions, which are synchronous, then parse
 // at will. Until the grammar is loaded every Bash command needs approval (docs/security/bash-analysis.md).
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import type { Node, Parser as TreeSitterParser } from "web-tree-sitter";
 
 export type { Node as SyntaxNode } from "web-tree-sitter";
@@ -22,7 +24,10 @@ async function load(): Promise<void> {
     // Resolved through the package, so it is found from src/ under vitest and from dist/ when installed.
     const require = createRequire(import.meta.url);
     await Parser.init();
-    const bash = await Language.load(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));
+    // The production bundle carries the grammar beside itself (scripts/bundle.mjs); elsewhere the package has it.
+    const beside = fileURLToPath(new URL("tree-sitter-bash.wasm", import.meta.url));
+    const grammar = existsSync(beside) ? beside : require.resolve("tree-sitter-bash/tree-sitter-bash.wasm");
+    const bash = await Language.load(grammar);
     const created = new Parser();
     created.setLanguage(bash);
     parser = created;

@@ -46,11 +46,16 @@ export async function createBedrockSession(
   connection: BedrockConnection,
   options: { retry?: RetryPolicy; onNotice?: (message: string) => void } = {},
 ): Promise<BedrockSession> {
+  // Start-up is bounded by round trips: the runtime client loads and both roles resolve (one shared profile
+  // list fetch) at the same time.
+  void connection.runtime().catch(() => {});
+  const sidePending = connection.resolve("small");
+  sidePending.catch(() => {});
   const main = await connection.resolve("main");
   const warnings: string[] = [];
   let side: ResolvedModel | undefined;
   try {
-    side = await connection.resolve("small");
+    side = await sidePending;
   } catch (err) {
     if (!(err instanceof QuarryError)) throw err;
     warnings.push(

@@ -22,6 +22,8 @@ export interface SessionConfig {
   permissionMode?: PermissionMode;
   /** Model turns per prompt before the run stops (default 50). */
   maxTurns?: number;
+  /** Ask the side model for a session title after the first turn (default true; print mode skips it). */
+  title?: boolean;
   /** Rules added to the settings' allow and deny lists. */
   allow?: SourcedRule[];
   deny?: SourcedRule[];

@@ -99,6 +99,8 @@ interface SessionParts {
   /** The main model's max_tokens and the most it accepts, for recovering from cut-off answers. */
   outputLimits?: OutputLimits;
   parentCallId?: string;
+  /** False: no session-title side call (print mode exits as soon as the answer is printed). */
+  title?: boolean;
   /** The sequence number to continue from (a resumed transcript). */
   lastSeq: number;
   /** The session's MCP servers (docs/mcp.md); a nested agent uses its parent's and does not own them. */
@@ -166,7 +168,7 @@ export class Session {
       price: parts.model.price,
       history: parts.history,
       signal: parts.signal,
-      wantTitle: parts.history.length === 0 && !parts.parentCallId,
+      wantTitle: parts.history.length === 0 && !parts.parentCallId && parts.title !== false,
       thinking: parts.thinking,
       notices: parts.notices,
       outputLimits: parts.outputLimits,
@@ -377,7 +379,8 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     probe: { env },
   });
   if (sandboxWarning) warnings.push(sandboxWarning);
-  await prepareShellAnalysis(); // loads the bash grammar once; Bash decisions parse synchronously after it
+  // Loads the bash grammar once, while Bedrock connects; Bash decisions parse synchronously after it.
+  const shellReady = prepareShellAnalysis();
   const rules = (list: { value: string; source: string }[] | undefined): RuleInput[] => list ?? [];
   const policy = createPermissionPolicy({
     mode: config.permissionMode ?? "default",
@@ -486,6 +489,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     sandbox,
   };
   const memory = loadMemoryFiles(cwd, projectRoot, settings.userConfigDir.value);
+  await shellReady;
   const caps = bedrock.main.capabilities;
   return new Session({
     id: writer.id,
@@ -513,6 +517,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
       .filter(Boolean)
       .join("\n\n"),
     maxTurns: config.maxTurns ?? 50,
+    title: config.title,
     history,
     writer,
     store,

@@ -62,8 +62,33 @@ export const createGlobTool = (options: ToolOptions): Tool<GlobInput> => ({
           : "";
       return { content: `No files found${note}.` };
     }
-    const withTimes = await Promise.all(
-      kept.map(async (file) => ({
+    const newest = await newestFiles(kept, MAX_RESULTS, ctx.signal);
+    if (ctx.signal.aborted) return toolError("Glob was interrupted.");
+    const lines = newest.map((entry) => entry.file);
+    if (kept.length > MAX_RESULTS) {
+      lines.push(
+        `(Showing the ${MAX_RESULTS} most recently modified of ${kept.length} files. Use a more specific pattern or path.)`,
+      );
+    }
+    return { content: lines.join("\n") };
+  },
+});
+
+/** Files stat'ed at once: a 200k-file match must not become 200k pending stat calls (about 1 GB). */
+const STAT_BATCH = 256;
+
+/** The `count` most recently modified of `files` (ties by name), stat'ing in bounded batches. */
+async function newestFiles(
+  files: readonly string[],
+  count: number,
+  signal: AbortSignal,
+): Promise<{ file: string; mtime: number }[]> {
+  const byNewest = (a: { file: string; mtime: number }, b: { file: string; mtime: number }) =>
+    b.mtime - a.mtime || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  let top: { file: string; mtime: number }[] = [];
+  for (let i = 0; i < files.length && !signal.aborted; i += STAT_BATCH) {
+    const batch = await Promise.all(
+      files.slice(i, i + STAT_BATCH).map(async (file) => ({
         file,
         mtime: await stat(file).then(
           (s) => s.mtimeMs,
@@ -71,16 +96,10 @@ export const createGlobTool = (options: ToolOptions): Tool<GlobInput> => ({
         ),
       })),
     );
-    withTimes.sort((a, b) => b.mtime - a.mtime || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    const lines = withTimes.slice(0, MAX_RESULTS).map((entry) => entry.file);
-    if (withTimes.length > MAX_RESULTS) {
-      lines.push(
-        `(Showing the ${MAX_RESULTS} most recently modified of ${withTimes.length} files. Use a more specific pattern or path.)`,
-      );
-    }
-    return { content: lines.join("\n") };
-  },
-});
+    top = [...top, ...batch].sort(byNewest).slice(0, count);
+  }
+  return top;
+}
 
 /** Matches one search's patterns under its base; names whose directory really lies outside it are dropped. */
 async function searchOne(

@@ -191,12 +191,8 @@ describe("quarry -p against scripted emulator conversations", () => {
     expect(mainTurns(em)).toHaveLength(3);
   });
 
-  it("side model not enabled: one warning, and the title still gets written by the main model", async () => {
-    const { emulator: em, home } = await setup(
-      scriptedWorld([], (w) => {
-        w.models!.find((m) => m.modelId.includes("haiku-4-5"))!.access = { authorized: false };
-      }),
-    );
+  it("asks for no session title: the answer is the only model call, so the run ends when it is printed", async () => {
+    const { emulator: em, home } = await setup(undefined);
     const repo = makeRepo();
     const run = await runCli(["-p", "hello", "--output-format", "quarry-events"], {
       cwd: repo,
@@ -208,12 +204,10 @@ describe("quarry -p against scripted emulator conversations", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    const warnings = events.filter((e) => e.type === "warning" && String(e.message).includes("haiku"));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0].message).toContain("us-east-1");
-    expect(events.some((e) => e.type === "title" && e.title.length > 0)).toBe(true);
-    const denied = em.log.filter((e) => e.status === 403);
-    expect(denied).toHaveLength(1);
+    expect(events.some((e) => e.type === "title")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: "done", reason: "end_turn" });
+    const calls = em.log.filter((e) => e.service === "bedrock-runtime").map((e) => e.modelId);
+    expect(calls).toEqual(["us.anthropic.claude-sonnet-4-6"]);
   });
 
   it("reads the prompt from stdin", async () => {
@@ -284,10 +278,8 @@ describe("compaction", () => {
     expect(events.find((e) => e.type === "compacted")).toMatchObject({ removedMessages: 2 });
     // The summary request went to the main model after the side model's one denial this session.
     const invokes = em.log.filter((e) => e.operation === "invoke").map((e) => [e.modelId, e.status]);
-    // One denial per process (title in the first run, compaction in the second), each followed by the main model.
+    // Print mode asks for no title, so the compaction is the one side call: denied once, then the main model.
     expect(invokes).toEqual([
-      ["us.anthropic.claude-haiku-4-5-20251001-v1:0", 403],
-      ["us.anthropic.claude-sonnet-4-6", 200],
       ["us.anthropic.claude-haiku-4-5-20251001-v1:0", 403],
       ["us.anthropic.claude-sonnet-4-6", 200],
     ]);

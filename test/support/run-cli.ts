@@ -8,13 +8,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built `quarry` binary as a child process with exactly this environment, collecting its output. */
+/** Runs the built `quarry` binary (or `bin`, e.g. an installed copy) as a child process with exactly this environment, collecting its output. */
 export function runQuarryProcess(
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string },
+  options: { cwd: string; env: NodeJS.ProcessEnv; stdin?: string; bin?: string },
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? BIN, ...args], {
       cwd: options.cwd,
       env: options.env,
       stdio: ["pipe", "pipe", "pipe"],
