@@ -236,10 +236,11 @@ export class Session {
         for (const event of blockedPromptEvents(hooked.block)) yield this.emit(event);
         return;
       }
-      const sent = announce ? `${this.reminders.join("\n")}\n\n${hooked.prompt}` : hooked.prompt;
       // Subagents' usage passes through as their events do; the run's `done` counts it (src/agents/usage.ts).
       const nested = new NestedUsage();
-      for await (const event of this.agent.run(sent, controller.signal)) yield this.emit(nested.fold(event));
+      const reminders = announce ? this.reminders : [];
+      for await (const event of this.agent.run(hooked.prompt, controller.signal, reminders))
+        yield this.emit(nested.fold(event));
       if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
     } finally {
       this.current = undefined;
