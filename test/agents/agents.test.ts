@@ -270,4 +270,41 @@ describe("subagents through the CLI", () => {
     expect(existsSync(stop.agent_transcript_path)).toBe(true);
     expect(stop.agent_id).not.toBe(stop.session_id);
   });
+
+  it("Explore runs only the Bash commands an allow rule covers, even when the parent may run anything", async () => {
+    const started = await startWorld(
+      scriptedWorld([
+        {
+          promptIncludes: "CHILD-TASK",
+          reply: {
+            content: [
+              tool("Bash", { command: "touch explored.txt" }, "toolu_touch"),
+              tool("Bash", { command: "ls" }, "toolu_ls"),
+            ],
+          },
+        },
+        { promptIncludes: "agent is read-only", reply: { content: [text("EXPLORE-REPORT")] } },
+        { turn: 1, reply: { content: [agentCall("CHILD-TASK look around", "Explore")] } },
+        { turn: 2, reply: { content: [text("parent done")] } },
+      ]),
+    );
+    emulator = started.emulator;
+    const repo = makeRepo({ "listed-file.txt": "x\n" });
+    const run = await runCli(
+      ["-p", "explore", "--dangerously-skip-permissions", "--allowedTools", "Bash(ls)"],
+      {
+        cwd: repo,
+        emulator,
+        home: started.home,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(repo, "explored.txt"))).toBe(false);
+    const child = mainTurns(emulator)
+      .map(bodyOf)
+      .filter((b) => systemText(b).includes("read-only exploration subagent"));
+    expect(resultFor(child[1]!, "toolu_touch")?.text).toContain("the Explore agent is read-only");
+    expect(resultFor(child[1]!, "toolu_ls")?.text).toContain("listed-file.txt");
+    expect(run.stderr).toContain("[Explore] Bash touch explored.txt");
+  });
 });
