@@ -84,7 +84,10 @@ export class Agent {
     const started = Date.now();
     yield { type: "user", prompt };
     const before = reminders.map((text) => ({ type: "text" as const, text }));
-    yield this.push({ role: "user", content: before.length ? [...before, { type: "text", text: prompt }] : prompt });
+    yield this.push({
+      role: "user",
+      content: before.length ? [...before, { type: "text", text: prompt }] : prompt,
+    });
     let turns = 0;
     let reason: DoneReason = "end_turn";
     let result = "";

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { globSync } from "tinyglobby";
-import { type CommandFolders, listField, readFrontMatter, stringField } from "../commands/index.js";
+// The modules, not the commands index: it also exports the session-level expansion (an import cycle).
+import type { CommandFolders } from "../commands/discover.js";
+import { listField, readFrontMatter, stringField } from "../commands/front-matter.js";
 import { claudeSettingsPath } from "../config/index.js";
 import { howToTrust } from "../trust/decide.js";
 import { BUILT_IN_AGENTS } from "./builtins.js";

@@ -22,8 +22,12 @@ export function agentsFor(o: {
     env: o.env,
     home,
     userConfigDir: o.settings.userConfigDir.value,
-    projectTrusted: folderTrust({ settings: o.settings, projectRoot, env: o.env, trustProject: o.trustProject })
-      .trusted,
+    projectTrusted: folderTrust({
+      settings: o.settings,
+      projectRoot,
+      env: o.env,
+      trustProject: o.trustProject,
+    }).trusted,
   });
 }
 

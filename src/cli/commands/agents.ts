@@ -28,8 +28,19 @@ export async function runAgentsCommand(
   io: AgentsCommandIo = processIo(),
 ): Promise<number> {
   try {
-    const settings = loadSettings({ cwd: io.cwd, env: io.env, home: io.home, trustProject: options.trustProject });
-    const catalog = agentsFor({ settings, cwd: io.cwd, env: io.env, home: io.home, trustProject: options.trustProject });
+    const settings = loadSettings({
+      cwd: io.cwd,
+      env: io.env,
+      home: io.home,
+      trustProject: options.trustProject,
+    });
+    const catalog = agentsFor({
+      settings,
+      cwd: io.cwd,
+      env: io.env,
+      home: io.home,
+      trustProject: options.trustProject,
+    });
     for (const w of catalog.warnings) io.err(`quarry: warning: ${w}`);
     io.out(agentsReport(catalog.agents, { cwd: io.cwd, home: io.home }));
     return 0;
