@@ -1,5 +1,4 @@
-import type { Settings } from "../config/index.js";
-import { folderTrust } from "../hooks/load.js";
+import { folderTrust, type HookSourcesOptions } from "../hooks/load.js";
 import type { HookRunner } from "../runtime/hooks.js";
 import { type AgentChild, type AgentSpawnRequest, createAgentTool } from "../tools/agent.js";
 import type { ToolRegistry } from "../tools/tool-registry.js";
@@ -18,14 +17,8 @@ export interface AgentHostSession {
   spawnAgent(request: AgentSpawnRequest): AgentChild;
 }
 
-/** Where the agents come from and how their models resolve. */
-export interface InstallAgentsOptions {
-  settings: Settings;
-  projectRoot: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  home: string;
-  trustProject?: boolean;
+/** Where the agents come from (the same folders and trust as hooks) and how their models resolve. */
+export interface InstallAgentsOptions extends HookSourcesOptions {
   resolveModel: AgentModelResolver;
 }
 
