@@ -150,9 +150,27 @@ describe("subagents through the CLI", () => {
     );
     emulator = started.emulator;
     const repo = makeRepo({ "a.ts": "x\n" });
-    const run = await runCli(["-p", "look twice"], { cwd: repo, emulator, home: started.home });
+    const run = await runCli(["-p", "look twice", "--output-format", "quarry-events"], {
+      cwd: repo,
+      emulator,
+      home: started.home,
+    });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain("both done");
+    const events = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(events.at(-1)).toMatchObject({ type: "done", result: "both done" });
+    // Each subagent's events: its own session id and sequence, the parent's call as parent_call_id.
+    const parentId = events[0].session_id;
+    for (const call of ["toolu_a", "toolu_b"]) {
+      const own = events.filter((e) => e.parent_call_id === call);
+      expect(own.length).toBeGreaterThan(0);
+      expect(new Set(own.map((e) => e.session_id)).size).toBe(1);
+      expect(own[0].session_id).not.toBe(parentId);
+      expect(own.map((e) => e.seq)).toEqual(own.map((_, i) => i + 1));
+      expect(own.some((e) => e.type === "done")).toBe(false);
+    }
     const children = mainTurns(emulator).filter((e) => /CHILD-[AB]/.test(firstText(bodyOf(e))));
     expect(children).toHaveLength(2);
     // The second subagent's request went out while the first one's answer was still streaming, and both
