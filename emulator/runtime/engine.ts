@@ -28,6 +28,12 @@ export function lastUserText(req: NormalizedRequest): string {
   return "";
 }
 
+/** What the default answer echoes: the last user text, without the client's system-reminder blocks. */
+function echoText(req: NormalizedRequest): string {
+  const own = lastUserText(req).replace(/<system-reminder>[\s\S]*?<\/system-reminder>\s*/g, "");
+  return own || lastUserText(req);
+}
+
 function blockText(block: JsonBlock): string {
   if (block.type === "text" && typeof block.text === "string") return block.text;
   if (block.type === "tool_result") {
@@ -141,7 +147,7 @@ export function buildOutcome(input: ReplyInput): Outcome {
       : [
           {
             type: "text",
-            text: `Emulated reply from ${target.model.modelName}: ${lastUserText(req).slice(0, ECHO_CHARS)}`,
+            text: `Emulated reply from ${target.model.modelName}: ${echoText(req).slice(0, ECHO_CHARS)}`,
           },
         ];
   // Thinking requested → the answer starts with a signed thinking block, scripted or not, so a client that

@@ -78,10 +78,16 @@ export class Agent {
   async *run(
     prompt: string,
     signal: AbortSignal = this.o.signal ?? new AbortController().signal,
+    /** Text blocks sent before the prompt in the same message (Claude Code's system reminders). */
+    reminders: readonly string[] = [],
   ): AsyncGenerator<AgentEvent> {
     const started = Date.now();
     yield { type: "user", prompt };
-    yield this.push({ role: "user", content: prompt });
+    const before = reminders.map((text) => ({ type: "text" as const, text }));
+    yield this.push({
+      role: "user",
+      content: before.length ? [...before, { type: "text", text: prompt }] : prompt,
+    });
     let turns = 0;
     let reason: DoneReason = "end_turn";
     let result = "";

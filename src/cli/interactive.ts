@@ -251,6 +251,11 @@ async function createBackend(
       if (ctx.regionError) throw ctx.regionError;
       return `${renderModels(await listModels(ctx)).trimEnd()}\nSwitch with /model <name>.`;
     },
+    async agents() {
+      const { agentsFor, agentsReport } = await import("../agents/report.js");
+      const found = agentsFor({ settings: current.settings, cwd, env, trustProject: options.trustProject });
+      return [agentsReport(found.agents, { cwd }), ...found.warnings].join("\n");
+    },
     async sandbox(arg) {
       if (!arg) return current.sandbox.status();
       const mode = sandboxModeFrom(arg);

@@ -39,6 +39,15 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
   registerMcpCommands(program, setExitCode);
 
   program
+    .command("agents")
+    .description("list the subagents the Agent tool can run here (name, source file, model, tools)")
+    .option("--trust-project", "include this folder's own agents for this run")
+    .action(async (opts: { trustProject?: boolean }) => {
+      const { runAgentsCommand } = await import("./commands/agents.js");
+      setExitCode(await runAgentsCommand(opts));
+    });
+
+  program
     .command("trust [path]")
     .description("trust a folder so its own .quarry settings apply in full (see docs/security/trust.md)")
     .option("--list", "list trusted folders")

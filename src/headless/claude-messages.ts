@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AgentEvent } from "../agent/events.js";
+import { AGENT_TOOL_INIT_NAME, AGENT_TOOL_NAME } from "../agents/definition.js";
 import type { ContentBlock, Message, Usage } from "../model/types.js";
 import { apiUsage, buildResult, type RunTotals } from "./result.js";
 import type {
@@ -44,17 +45,32 @@ export class ClaudeMessageRenderer {
   private open: { index: number; kind: "text" | "thinking" } | undefined;
   private nextIndex = 0;
   private readonly calls = new Map<string, { name: string; input: unknown }>();
-  private readonly totals: RunTotals = { denials: [], errors: [], modelUsage: {}, apiMs: 0 };
+  private readonly totals: RunTotals;
   private ranTool = false;
+  /** Subagents' renderers, by the Agent call that runs them: their lines carry its id as parent_tool_use_id. */
+  private readonly children = new Map<string, ClaudeMessageRenderer>();
+  /** A subagent renderer's latest assistant message (the parent's comes from ctx.lastAssistant). */
+  private lastSeen: Message | undefined;
 
   constructor(
     private readonly ctx: RendererContext,
     private readonly emit: (message: ClaudeMessage) => void,
-  ) {}
+    /** Set on a subagent's renderer: the Agent call's id. */
+    private readonly parentToolUseId: string | null = null,
+    shared?: RunTotals,
+  ) {
+    // A subagent's denials and model usage count in the run's result; its errors are its own call's.
+    this.totals = shared ? { ...shared, errors: [] } : { denials: [], errors: [], modelUsage: {}, apiMs: 0 };
+  }
 
   /** Handles one agent event; returns the result line when the run is done. */
   handle(event: AgentEvent): ResultLine | undefined {
+    const nestedIn = (event as { parent_call_id?: string }).parent_call_id;
+    if (nestedIn && this.parentToolUseId === null) return this.childFor(nestedIn).handle(event);
     switch (event.type) {
+      case "message":
+        if (event.message.role === "assistant") this.lastSeen = event.message;
+        return undefined;
       case "turn_start":
         this.messageId = `msg_${randomBytes(12).toString("hex")}`;
         this.turnStarted = Date.now();
@@ -88,7 +104,7 @@ export class ClaudeMessageRenderer {
       case "usage":
         this.apiMs += Date.now() - this.turnStarted;
         this.addModelUsage(event.model, event.usage, event.costUsd);
-        this.completeReply(event.usage);
+        this.completeReply(event.usage, this.parentToolUseId ? event.model : this.ctx.model);
         return undefined;
       case "tool_call":
         this.calls.set(event.id, { name: event.name, input: event.input });
@@ -156,8 +172,17 @@ export class ClaudeMessageRenderer {
     this.open = undefined;
   }
 
-  private completeReply(usage: Usage): void {
-    const last = this.ctx.lastAssistant();
+  private childFor(callId: string): ClaudeMessageRenderer {
+    let child = this.children.get(callId);
+    if (!child) {
+      child = new ClaudeMessageRenderer(this.ctx, this.emit, callId, this.totals);
+      this.children.set(callId, child);
+    }
+    return child;
+  }
+
+  private completeReply(usage: Usage, model: string): void {
+    const last = this.parentToolUseId ? this.lastSeen : this.ctx.lastAssistant();
     const content = last?.role === "assistant" && Array.isArray(last.content) ? last.content : [];
     const blocks = content.flatMap(toAssistantBlock);
     this.closeOpen();
@@ -187,14 +212,14 @@ export class ClaudeMessageRenderer {
           id: this.messageId,
           type: "message",
           role: "assistant",
-          model: this.ctx.model,
+          model,
           content: [block],
           // Claude Code writes each block as it completes, before the reply's stop reason is known.
           stop_reason: null,
           stop_sequence: null,
           usage: apiUsage(usage),
         },
-        parent_tool_use_id: null,
+        parent_tool_use_id: this.parentToolUseId,
         session_id: this.ctx.sessionId,
         uuid: randomUUID(),
       };
@@ -206,7 +231,7 @@ export class ClaudeMessageRenderer {
     this.emit({
       type: "user",
       message: { role: "user", content },
-      parent_tool_use_id: null,
+      parent_tool_use_id: this.parentToolUseId,
       session_id: this.ctx.sessionId,
       uuid: randomUUID(),
     });
@@ -217,7 +242,7 @@ export class ClaudeMessageRenderer {
     this.emit({
       type: "stream_event",
       event,
-      parent_tool_use_id: null,
+      parent_tool_use_id: this.parentToolUseId,
       session_id: this.ctx.sessionId,
       uuid: randomUUID(),
     });
@@ -259,7 +284,8 @@ export function initMessage(o: {
     subtype: "init",
     session_id: o.sessionId,
     cwd: o.cwd,
-    tools: o.tools,
+    // Claude Code's init lists the Agent tool under its older name.
+    tools: o.tools.map((name) => (name === AGENT_TOOL_NAME ? AGENT_TOOL_INIT_NAME : name)),
     model: o.model,
     permissionMode: o.permissionMode,
     mcp_servers: (o.mcpServers ?? []).map(({ name, status, source }) => ({ name, status, source })),

@@ -142,6 +142,24 @@ export class CommandHookRunner implements HookRunner {
     await this.fire("Stop", undefined, input.sessionId, { stop_hook_active: false });
   }
 
+  async subagentStop(
+    input: SessionHookInput & {
+      agentId: string;
+      agentType: string;
+      agentTranscriptPath: string;
+      lastAssistantMessage: string;
+    },
+  ): Promise<void> {
+    // The matcher is about the agent's type (`reviewer`), as in Claude Code.
+    await this.fire("SubagentStop", input.agentType, input.sessionId, {
+      stop_hook_active: false,
+      agent_id: input.agentId,
+      agent_type: input.agentType,
+      agent_transcript_path: input.agentTranscriptPath,
+      last_assistant_message: input.lastAssistantMessage,
+    });
+  }
+
   async sessionEnd(input: SessionHookInput & { reason: string }): Promise<void> {
     await this.fire("SessionEnd", undefined, input.sessionId, { reason: input.reason });
   }

@@ -52,6 +52,11 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
   }
 
+  /** The same client and policies with another main model (a subagent whose file names its own model). */
+  withMain(main: R): ModelRouter<R> {
+    return new ModelRouter({ ...this.options, main });
+  }
+
   /** Set once the side model was denied; the warning the user saw. */
   get sideModelFallback(): QuarryError | undefined {
     return this.sideFailure;

@@ -57,6 +57,15 @@ export interface HookRunner {
   sessionStart?(input: SessionHookInput & { source: string }): Promise<PromptHookOutcome>;
   /** After each prompt's run ends (Stop). */
   stop?(input: SessionHookInput): Promise<void>;
+  /** When a subagent (the Agent tool's nested session) finishes (SubagentStop). */
+  subagentStop?(
+    input: SessionHookInput & {
+      agentId: string;
+      agentType: string;
+      agentTranscriptPath: string;
+      lastAssistantMessage: string;
+    },
+  ): Promise<void>;
   /** When the session closes (SessionEnd). */
   sessionEnd?(input: SessionHookInput & { reason: string }): Promise<void>;
 }

@@ -6,6 +6,9 @@ import { Agent } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
 import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
 import type { OutputLimits } from "../agent/truncation.js";
+import { installAgents } from "../agents/install.js";
+import { type AgentModel, type AgentModelResolver, createAgentModels } from "../agents/model.js";
+import { NestedUsage } from "../agents/usage.js";
 import { connectBedrock } from "../bedrock/connection.js";
 import { claudeSettingsPath, describeSource, loadSettings, type Settings } from "../config/index.js";
 import { blockedPromptEvents, createSessionHooks, promptThroughHooks } from "../hooks/session-hooks.js";
@@ -27,6 +30,7 @@ import {
   type SecretRegistry,
 } from "../secrets/index.js";
 import { resolveDataDir, type SessionEvent, SessionStore, type SessionWriter } from "../session/index.js";
+import type { NarrowDecision } from "../tools/agent.js";
 import { createToolContext, createToolRegistry, ToolRegistry } from "../tools/index.js";
 import { useTempJournal } from "../tools/temp-journal.js";
 import type { ToolContext } from "../tools/types.js";
@@ -68,6 +72,10 @@ export interface SpawnAgentOptions {
   /** Extra deny rules for the child; the parent's rules always apply too. */
   deny?: readonly string[];
   maxTurns?: number;
+  /** The child's own model (an agent file's `model`); the parent's when absent. */
+  model?: AgentModel;
+  /** A further check on the child's decisions; it can only make them stricter. */
+  narrow?: NarrowDecision;
 }
 
 /** Everything one session is assembled from; the factory (`openSession`) or a parent session builds it. */
@@ -128,7 +136,10 @@ export class Session {
   readonly secrets: SecretRegistry;
   /** The unstamped session_start event (front ends show it; `start()` emits it). */
   readonly startEvent: EventOf<"session_start">;
+  /** Text the first prompt of a new conversation carries for the model (the subagents it can run). */
+  readonly reminders: string[] = [];
   private readonly stamper: EventStamper;
+  private readonly askFn: AskPermission | undefined;
   private readonly pending = new Map<string, (answer: PermissionAnswer) => void>();
   private current: AbortController | undefined;
   private promptedOnce = false;
@@ -147,6 +158,7 @@ export class Session {
       parts.ask === "protocol"
         ? (question) => new Promise((resolve) => this.pending.set(question.id, resolve))
         : parts.ask;
+    this.askFn = ask;
     this.pipeline = new ToolPipeline({
       sessionId: parts.id,
       registry: parts.registry,
@@ -191,6 +203,16 @@ export class Session {
     return this.parts.mcp;
   }
 
+  /** The session's hooks (the Agent tool fires SubagentStop). */
+  get hooks(): HookRunner {
+    return this.parts.hooks;
+  }
+
+  /** Where this session's transcript is written. */
+  get transcriptPath(): string {
+    return this.parts.writer.path;
+  }
+
   /** The stamped session_start, recorded; front ends emit it first. */
   start(): ProtocolEvent {
     return this.emit({ ...this.startEvent, tools: this.registry.names(), permissionMode: this.policy.mode });
@@ -215,12 +237,17 @@ export class Session {
             first: !this.promptedOnce,
             resumed: this.parts.history.length > 0,
           });
+      const announce = !this.promptedOnce && this.parts.history.length === 0 && this.reminders.length > 0;
       this.promptedOnce = true;
       if ("block" in hooked) {
         for (const event of blockedPromptEvents(hooked.block)) yield this.emit(event);
         return;
       }
-      for await (const event of this.agent.run(hooked.prompt, controller.signal)) yield this.emit(event);
+      // Subagents' usage passes through as their events do; the run's `done` counts it (src/agents/usage.ts).
+      const nested = new NestedUsage();
+      const reminders = announce ? this.reminders : [];
+      for await (const event of this.agent.run(hooked.prompt, controller.signal, reminders))
+        yield this.emit(nested.fold(event));
       if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
     } finally {
       this.current = undefined;
@@ -294,12 +321,28 @@ export class Session {
     const writer = p.store.create({ projectRoot: p.projectRoot, model: p.model.name, id });
     writer.scrubWith(p.secrets);
     writer.append({ type: "spawned", parentSessionId: p.id, parentCallId: options.parentCallId });
+    const decide = (request: PermissionRequest) => stricter(p.decide(request), extra?.decide(request));
+    const model = options.model;
     return new Session({
       ...p,
       id,
       registry,
       // The child can never do more than the parent: the stricter of both decisions wins.
-      decide: (request) => stricter(p.decide(request), extra?.decide(request)),
+      decide: options.narrow
+        ? (request) => {
+            const decision = decide(request);
+            return stricter(decision, options.narrow?.(request, decision));
+          }
+        : decide,
+      // The parent's asker itself: "protocol" answers arrive at the parent (the child's calls are its calls).
+      ask: this.askFn,
+      ...(model
+        ? {
+            provider: model.provider,
+            model: { ...p.model, name: model.name, contextWindow: model.contextWindow, price: model.price },
+            thinking: model.thinking,
+          }
+        : {}),
       system: options.system ?? p.system,
       maxTurns: options.maxTurns ?? p.maxTurns,
       history: [],
@@ -442,10 +485,17 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   });
   const mcpStarted = mcp.manager.start();
   let bedrock: Awaited<ReturnType<typeof createBedrockSession>>;
+  let agentModels: AgentModelResolver;
   try {
     const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
     connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
     bedrock = await createBedrockSession(connection, { onNotice: (m) => pendingNotices.push(m) });
+    agentModels = createAgentModels({
+      connection,
+      bedrock,
+      secrets,
+      thinkingBudget: settings.maxThinkingTokens?.value,
+    });
   } catch (err) {
     await mcp.manager.close();
     throw err;
@@ -491,7 +541,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   const memory = loadMemoryFiles(cwd, projectRoot, settings.userConfigDir.value);
   await shellReady;
   const caps = bedrock.main.capabilities;
-  return new Session({
+  const session = new Session({
     id: writer.id,
     settings,
     provider: guardProvider(bedrock.provider, secrets),
@@ -531,6 +581,18 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     lastSeq,
     mcp: mcp.manager,
   });
+  // The Agent tool and its agents (docs/extensibility.md#subagents).
+  const home = homedir();
+  installAgents(session, {
+    settings,
+    projectRoot,
+    cwd,
+    env,
+    home,
+    trustProject: config.trustProject,
+    resolveModel: agentModels,
+  });
+  return session;
 }
 
 /**

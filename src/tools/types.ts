@@ -56,7 +56,9 @@ export type ToolDisplay =
       /** Characters cut from the middle of the output (0 when nothing was cut). */
       truncatedChars: number;
     }
-  | { kind: "todos"; todos: readonly TodoItem[] };
+  | { kind: "todos"; todos: readonly TodoItem[] }
+  /** A subagent's run (src/tools/agent.ts), for one collapsed line. */
+  | { kind: "agent"; agent: string; agentId: string; toolUses: number; tokens: number; durationMs: number };
 
 /** What a tool returns; `content` goes back to the model as the tool_result. */
 export interface ToolResult {

@@ -1,5 +1,6 @@
 import type { AgentEvent } from "../agent/events.js";
 import { StreamContinuity } from "../agent/stream-continuity.js";
+import { NestedProgress } from "../agents/progress.js";
 import { SecretRegistry } from "../secrets/registry.js";
 
 /**
@@ -25,6 +26,8 @@ export class PrintRenderer {
   private readonly out: PrintSink;
   /** stream-json never repeats text after a retry (src/agent/stream-continuity.ts). */
   private readonly continuity = new StreamContinuity();
+  /** Text format: subagents' steps as prefixed lines on stderr. */
+  private readonly nested = new NestedProgress();
 
   constructor(
     private readonly format: OutputFormat,
@@ -45,7 +48,14 @@ export class PrintRenderer {
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
     if (this.format === "stream-json" || this.format === "quarry-events") {
-      for (const e of this.continuity.filter(event)) this.writeJson({ ...e, session_id: this.sessionId });
+      // A subagent's events keep their own session id (docs/architecture.md#the-protocol).
+      for (const e of this.continuity.filter(event))
+        this.writeJson({ ...e, session_id: (e as { session_id?: string }).session_id ?? this.sessionId });
+      return;
+    }
+    const line = this.nested.line(event);
+    if (line !== undefined) {
+      if (line) this.out.stderr.write(`quarry: ${line}\n`);
       return;
     }
     switch (event.type) {

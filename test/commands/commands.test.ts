@@ -100,7 +100,8 @@ const firstUserText = (em: RunningEmulator): string => {
   const content = body.messages[0]?.content;
   return typeof content === "string"
     ? content
-    : (content as { type: string; text?: string }[]).map((b) => b.text ?? "").join("");
+    : // The prompt's own block; reminders (the available subagents) come before it.
+      ((content as { type: string; text?: string }[]).at(-1)?.text ?? "");
 };
 
 describe("slash commands through the CLI", () => {

@@ -388,6 +388,10 @@ export function App({
         return void (slash.arg ? resumeSession(slash.arg) : listSessions());
       case "init":
         return void runTurn("/init", INIT_PROMPT);
+      case "agents":
+        return void task("listing agents", async () =>
+          note({ kind: "info", text: (await backend.agents?.()) ?? "No agents in this session." }),
+        );
       case "sandbox":
         return void task("checking the sandbox", async () =>
           note({ kind: "info", text: await backend.sandbox(slash.arg) }),

@@ -3,6 +3,7 @@ import { createContext, useContext } from "react";
 import type { TodoItem } from "../../tools/todo-store.js";
 import type { ToolDisplay } from "../../tools/types.js";
 import { DiffView } from "./DiffView.js";
+import { compactNumber } from "./format.js";
 import type { Item } from "./state.js";
 import { C } from "./theme.js";
 
@@ -26,6 +27,7 @@ const MARKS: Record<ToolItem["status"], { mark: string; color: string }> = {
 export function ToolBlock({ item }: { item: ToolItem }) {
   const { mark, color } = MARKS[item.status];
   const display = item.display as ToolDisplay | undefined;
+  if (item.name === "Agent") return <AgentLine item={item} mark={mark} color={color} display={display} />;
   return (
     <Box flexDirection="column">
       <Text>
@@ -60,6 +62,21 @@ function ToolBody({ item, display }: { item: ToolItem; display: ToolDisplay | un
   if (item.status === "error" && item.output) return <OutputTail text={item.output} color="red" />;
   if (item.name === "Bash" && item.output && item.status === "ok") return <OutputTail text={item.output} />;
   return null;
+}
+
+/** A subagent's call, collapsed to one line: `Agent(reviewer) … 3 tool uses · 1.2k tokens`. */
+function AgentLine(p: { item: ToolItem; mark: string; color: string; display: ToolDisplay | undefined }) {
+  const done = p.display?.kind === "agent" ? p.display : undefined;
+  const stats = done ?? p.item.agent ?? { toolUses: 0, tokens: 0 };
+  const [type, ...what] = p.item.summary.split(": ");
+  const uses = `${stats.toolUses} tool use${stats.toolUses === 1 ? "" : "s"}`;
+  return (
+    <Text>
+      <C color={p.color}>{p.mark}</C> <Text bold>{`Agent(${type})`}</Text>{" "}
+      <Text dimColor>{`${what.join(": ")} … ${uses} · ${compactNumber(stats.tokens)} tokens`}</Text>
+      {p.item.status === "denied" || p.item.status === "error" ? <C color="red">{" failed"}</C> : null}
+    </Text>
+  );
 }
 
 /** The last lines of some output, with a count of what was folded away (all of it after Ctrl-O). */

@@ -83,6 +83,8 @@ export interface TuiBackend {
   doctor(): Promise<string>;
   /** Usable models as text (`quarry models`). */
   models(): Promise<string>;
+  /** `/agents`: the subagents this session's Agent tool can run, as text. */
+  agents?(): Promise<string>;
   /** `/sandbox [off|on|ask]`: the Bash sandbox's status, after switching the mode for the session if given. */
   sandbox(arg: string): Promise<string>;
   /** `!command`: runs it as the Bash tool would (permission rules, hooks, sandbox); the user typed it. */

@@ -12,6 +12,7 @@ export const SLASH_COMMANDS = [
   { name: "doctor", help: "check region, credentials and model access" },
   { name: "resume", help: "/resume [id]: continue an earlier session (a picker without an id)" },
   { name: "init", help: "ask the model to write an AGENTS.md for this repository" },
+  { name: "agents", help: "the subagents the Agent tool can run (name, source, model, tools)" },
   { name: "sandbox", help: "/sandbox [on|ask|off]: show the Bash sandbox, or change it for this session" },
   { name: "exit", help: "quit" },
 ] as const;

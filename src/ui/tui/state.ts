@@ -16,6 +16,8 @@ export type Item =
       display?: unknown;
       /** The call's input, for views that draw it while the call runs (TodoWrite's checklist). */
       input?: unknown;
+      /** An Agent call's subagent so far: its tool calls and tokens (one collapsed line). */
+      agent?: { toolUses: number; tokens: number };
     }
   | { kind: "warning"; id: number; text: string }
   | { kind: "error"; id: number; message: string; fix?: string }
@@ -114,6 +116,8 @@ export function startTurn(s: ViewState, prompt: string): ViewState {
 
 /** Applies one agent event. Pure, so the whole transcript logic is testable without a terminal. */
 export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
+  const nestedIn = (e as { parent_call_id?: string }).parent_call_id;
+  if (nestedIn) return applyNested(s, nestedIn, e);
   switch (e.type) {
     case "text_delta": {
       const last = s.live.at(-1);
@@ -220,6 +224,30 @@ function countLines(s: ViewState, display: unknown): ViewState {
       linesRemoved: (t.linesRemoved ?? 0) + (d.removed ?? 0),
     },
   };
+}
+
+/**
+ * A subagent's event: folded into its Agent call's line (tool uses, tokens) and the session's cost; its
+ * warnings shown; nothing else of it is drawn (the parent's context is not the subagent's).
+ */
+function applyNested(s: ViewState, callId: string, e: AgentEvent): ViewState {
+  const tool = s.live.find((i) => i.kind === "tool" && i.callId === callId);
+  const agent = (tool?.kind === "tool" && tool.agent) || { toolUses: 0, tokens: 0 };
+  switch (e.type) {
+    case "tool_call":
+      return updateTool(s, callId, { agent: { ...agent, toolUses: agent.toolUses + 1 } });
+    case "usage": {
+      const next = updateTool(s, callId, { agent: { ...agent, tokens: agent.tokens + contextOf(e.usage) } });
+      // Counted in /cost like the parent's own usage; the context figure stays the parent's.
+      const { parent_call_id: _, ...own } = e as AgentEvent & { parent_call_id?: string };
+      const counted = applyEvent(next, own as AgentEvent);
+      return { ...counted, totals: { ...counted.totals, contextTokens: s.totals.contextTokens } };
+    }
+    case "warning":
+      return push(s, { kind: "warning", text: e.message });
+    default:
+      return s;
+  }
 }
 
 function addModelUsage(
