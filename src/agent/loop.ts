@@ -8,6 +8,7 @@ import type {
   ToolDefinition,
   ToolResultBlock,
   ToolUseBlock,
+  TextBlock,
   Usage,
 } from "../model/types.js";
 import { compactConversation, shouldCompact } from "./compaction.js";
@@ -29,7 +30,7 @@ export interface ToolCalls<Prepared = unknown> {
     prepared: Prepared,
     signal: AbortSignal,
     onProgress: (event: AgentEvent) => void,
-  ): Promise<{ event: AgentEvent; block: ToolResultBlock }>;
+  ): Promise<{ event: AgentEvent; block: ToolResultBlock; followUp?: TextBlock }>;
 }
 
 export interface AgentOptions {
@@ -74,14 +75,21 @@ export class Agent {
   /**
    * Runs one user prompt to completion, yielding events. Never throws: failures end in error + done events.
    * `signal` cancels this run only (interactive sessions pass a fresh one per turn; an aborted signal stays so).
+   * `reminders` go before the prompt as text blocks of the same message (the skills announcement).
    */
   async *run(
     prompt: string,
     signal: AbortSignal = this.o.signal ?? new AbortController().signal,
+    reminders: readonly string[] = [],
   ): AsyncGenerator<AgentEvent> {
     const started = Date.now();
     yield { type: "user", prompt };
-    yield this.push({ role: "user", content: prompt });
+    yield this.push({
+      role: "user",
+      content: reminders.length
+        ? [...reminders.map((text) => ({ type: "text" as const, text })), { type: "text", text: prompt }]
+        : prompt,
+    });
     let turns = 0;
     let reason: DoneReason = "end_turn";
     let result = "";
@@ -148,8 +156,8 @@ export class Agent {
         yield* this.drainNotices();
         if (calls.length === 0) break;
         const ran = yield* this.runTools(calls, signal);
-        const results = budgetToolResults(ran, turnBudgetChars(this.o.contextWindow));
-        yield this.push({ role: "user", content: results });
+        const results = budgetToolResults(ran.results, turnBudgetChars(this.o.contextWindow));
+        yield this.push({ role: "user", content: [...results, ...ran.followUps] });
         if (signal.aborted) {
           reason = "aborted";
           break;
@@ -259,9 +267,11 @@ export class Agent {
   private async *runTools(
     calls: ToolUseBlock[],
     signal: AbortSignal,
-  ): AsyncGenerator<AgentEvent, ToolResultBlock[]> {
+  ): AsyncGenerator<AgentEvent, { results: ToolResultBlock[]; followUps: TextBlock[] }> {
     const pipeline = this.o.tools;
     const results: ToolResultBlock[] = [];
+    // Text a tool adds after the results (a skill's instructions); the API wants tool_results first.
+    const followUps: TextBlock[] = [];
     let i = 0;
     while (i < calls.length) {
       const batch = [calls[i]!];
@@ -295,9 +305,10 @@ export class Agent {
       for (const finished of await all) {
         yield finished.event;
         results.push(finished.block);
+        if (finished.followUp) followUps.push(finished.followUp);
       }
     }
-    return results;
+    return { results, followUps };
   }
 
   /**

@@ -20,6 +20,7 @@ import type { Operation } from "../protocol/operations.js";
 import { EventStamper } from "../protocol/stamp.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import { resolveSandboxMode, SessionSandbox } from "../sandbox/index.js";
+import { prepareSkills } from "../skills/index.js";
 import {
   addResolvedCredentials,
   createSessionSecrets,
@@ -103,6 +104,8 @@ interface SessionParts {
   lastSeq: number;
   /** The session's MCP servers (docs/mcp.md); a nested agent uses its parent's and does not own them. */
   mcp?: McpManager;
+  /** Text blocks that open the first user message of a top-level session (the skills list). */
+  reminders?: string[];
 }
 
 /**
@@ -213,7 +216,11 @@ export class Session {
         for (const event of blockedPromptEvents(hooked.block)) yield this.emit(event);
         return;
       }
-      for await (const event of this.agent.run(hooked.prompt, controller.signal)) yield this.emit(event);
+      // Announcements (the skills) open a new top-level conversation's first message, not the system prompt.
+      const reminders =
+        !this.parts.parentCallId && this.agent.messages.length === 0 ? this.parts.reminders : [];
+      for await (const event of this.agent.run(hooked.prompt, controller.signal, reminders))
+        yield this.emit(event);
       if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
     } finally {
       this.current = undefined;
@@ -411,6 +418,17 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   const pendingNotices: string[] = [];
   const notices = { drain: () => pendingNotices.splice(0, pendingNotices.length) };
   const registry = new ToolRegistry(createToolRegistry({ cwd }));
+  // Skills: the Skill tool and its announcement; a project's own only in a trusted folder (docs/extensibility.md).
+  const skills = prepareSkills({
+    settings,
+    projectRoot,
+    cwd,
+    env,
+    home: homedir(),
+    trustProject: config.trustProject,
+  });
+  warnings.push(...skills.warnings);
+  if (skills.tool) registry.add(skills.tool);
   // MCP servers connect while Bedrock does; a bad --mcp-config has already thrown (docs/mcp.md).
   const mcp = prepareMcp({
     cwd,
@@ -520,6 +538,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     outputLimits: bedrock.outputLimits,
     lastSeq,
     mcp: mcp.manager,
+    reminders: skills.reminder ? [skills.reminder] : [],
   });
 }
 
