@@ -5,10 +5,10 @@ import type {
   Message,
   ModelPrice,
   ModelProvider,
+  TextBlock,
   ToolDefinition,
   ToolResultBlock,
   ToolUseBlock,
-  TextBlock,
   Usage,
 } from "../model/types.js";
 import { compactConversation, shouldCompact } from "./compaction.js";

@@ -20,7 +20,6 @@ import type { Operation } from "../protocol/operations.js";
 import { EventStamper } from "../protocol/stamp.js";
 import { createBedrockSession } from "../providers/create-bedrock.js";
 import { resolveSandboxMode, SessionSandbox } from "../sandbox/index.js";
-import { prepareSkills } from "../skills/index.js";
 import {
   addResolvedCredentials,
   createSessionSecrets,
@@ -28,6 +27,7 @@ import {
   type SecretRegistry,
 } from "../secrets/index.js";
 import { resolveDataDir, type SessionEvent, SessionStore, type SessionWriter } from "../session/index.js";
+import { prepareSkills } from "../skills/index.js";
 import { createToolContext, createToolRegistry, ToolRegistry } from "../tools/index.js";
 import { useTempJournal } from "../tools/temp-journal.js";
 import type { ToolContext } from "../tools/types.js";

@@ -1,5 +1,5 @@
-import { folderTrust } from "../hooks/load.js";
 import type { Settings } from "../config/index.js";
+import { folderTrust } from "../hooks/load.js";
 import { createSkillTool } from "../tools/skill.js";
 import type { Tool } from "../tools/types.js";
 import { skillsReminder } from "./announce.js";

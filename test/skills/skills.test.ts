@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
 import { listSkills, skillsReminder } from "../../src/skills/index.js";
-import { createSkillTool } from "../../src/tools/skill.js";
 import { createToolContext } from "../../src/tools/index.js";
+import { createSkillTool } from "../../src/tools/skill.js";
 import { mainTurns, makeRepo, runCli, scriptedWorld, startWorld, text, tool } from "../e2e/harness.js";
 
 function write(root: string, files: Record<string, string>): void {
