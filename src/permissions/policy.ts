@@ -6,6 +6,7 @@ import { isInside, realLocation, Workspace } from "./paths.js";
 import { guardProtectedWrites, ProtectedPaths } from "./protected-paths.js";
 import { EDIT_FAMILY, type PermissionRule, parseRule, READ_FAMILY } from "./rule.js";
 import type { AskDetails, PermissionDecision, PermissionMode, PermissionRequest } from "./types.js";
+import { askForFetch, webRuleMatches } from "./web-rules.js";
 
 /** A rule string with where it came from (a settings file, a flag); `Sourced<string>` from config fits. */
 export interface RuleInput {
@@ -87,6 +88,8 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
       case "read":
       case "edit":
         return decidePaths(request, allow, mode, workspace);
+      case "web":
+        return decideWeb(request, allow, mode);
     }
   };
 
@@ -152,7 +155,10 @@ function findDeny(
   return deny.find(({ rule }) => {
     if (rule.kind === "bash" || !ruleApplies(rule, request, false)) return false;
     if (rule.kind === "tool") return true;
-    if (rule.kind === "specifier") return specifierMatches(rule.specifier, target.command);
+    if (rule.kind === "specifier")
+      return target.kind === "web"
+        ? webRuleMatches(rule.specifier, target.url)
+        : specifierMatches(rule.specifier, target.command);
     // Deny if either the path as written or where it really leads is covered.
     return paths.some(
       (p) => workspace.matches(rule.pattern, resolve(p)) || workspace.matches(rule.pattern, realLocation(p)),
@@ -200,6 +206,21 @@ function decideOther(
     suggestedRules: [tool],
     acceptEditsWouldAllow: false,
   });
+}
+
+function decideWeb(
+  request: PermissionRequest,
+  allow: readonly Entry[],
+  mode: PermissionMode,
+): PermissionDecision {
+  const rule = allow.find(
+    ({ rule }) =>
+      rule.tool === request.tool &&
+      (rule.kind === "tool" ||
+        (rule.kind === "specifier" && webRuleMatches(rule.specifier, request.target.url))),
+  );
+  if (rule) return { behavior: "allow", reason: allowedBy([rule]), rule: rule.rule.text };
+  return askForFetch(request.target.url, mode);
 }
 
 function ask(reason: string, details: AskDetails): PermissionDecision {

@@ -417,7 +417,9 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pendingNotices: string[] = [];
   const notices = { drain: () => pendingNotices.splice(0, pendingNotices.length) };
-  const registry = new ToolRegistry(createToolRegistry({ cwd }));
+  // WebFetch asks the side model about a page; the provider exists only once Bedrock is connected, below.
+  let sideModel: ModelProvider | undefined;
+  const registry = new ToolRegistry(createToolRegistry({ cwd, sideModel: () => sideModel }));
   // Skills: the Skill tool and its announcement; a project's own only in a trusted folder (docs/extensibility.md).
   const skills = prepareSkills({
     settings,
@@ -461,6 +463,8 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     throw err;
   }
   warnings.push(...bedrock.warnings, ...mcp.warnings, ...(await mcpStarted));
+  const provider = guardProvider(bedrock.provider, secrets);
+  sideModel = provider;
 
   let history: Message[] = [];
   let writer: SessionWriter;
@@ -503,7 +507,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   return new Session({
     id: writer.id,
     settings,
-    provider: guardProvider(bedrock.provider, secrets),
+    provider,
     model: {
       name: bedrock.main.sendId,
       sideModel: bedrock.side?.sendId,
