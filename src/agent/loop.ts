@@ -53,6 +53,8 @@ export interface AgentOptions {
   notices?: { drain(): string[] };
   /** The main model's max_tokens and the most it accepts, for recovering from cut-off answers. */
   outputLimits?: OutputLimits;
+  /** Runs before each compaction (the PreCompact hooks); `manual` for /compact, `auto` near the window. */
+  beforeCompact?(trigger: "manual" | "auto"): Promise<void>;
 }
 
 /**
@@ -344,6 +346,7 @@ export class Agent {
 
   private async *compactNow(signal: AbortSignal, explicit: boolean): AsyncGenerator<AgentEvent> {
     try {
+      await this.o.beforeCompact?.(explicit ? "manual" : "auto");
       const outcome = await compactConversation(this.o.provider, this.messages, signal);
       if (!outcome) {
         if (explicit)

@@ -173,6 +173,8 @@ export class Session {
       thinking: parts.thinking,
       notices: parts.notices,
       outputLimits: parts.outputLimits,
+      beforeCompact: async (trigger) =>
+        parts.hooks.preCompact?.({ sessionId: parts.id, trigger, customInstructions: "" }),
     });
     this.startEvent = {
       type: "session_start",

@@ -164,12 +164,23 @@ export class ToolPipeline {
       input,
       suggestedRules: [...suggestedRules],
     };
+    // Someone is asked: Notification hooks (a desktop alert) run alongside the question, not before it.
+    const notified = this.o.ask
+      ? this.hooks
+          .notification?.({
+            sessionId: this.o.sessionId,
+            message: `Quarry needs your permission to use ${call.name}`,
+            notificationType: "permission_prompt",
+          })
+          .catch(() => {})
+      : undefined;
     const answer = this.o.ask
       ? await this.o.ask(
           { id: call.id, tool: call.name, summary: shown, input, reason: decision.reason, suggestedRules },
           decision,
         )
       : undefined;
+    await notified;
     const resolved = answer ?? nonInteractive(decision);
     yield {
       type: "permission_decision",

@@ -1,14 +1,12 @@
-import TurndownService from "turndown";
-
 /** Turns a fetched body into text for the model: HTML → markdown (turndown), text types as they are. */
-export function pageToMarkdown(
+export async function pageToMarkdown(
   body: Buffer,
   contentType: string,
-): { text: string } | { unsupported: string } {
+): Promise<{ text: string } | { unsupported: string }> {
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   const decoded = body.toString("utf8");
   if (type === "text/html" || type === "application/xhtml+xml" || (type === "" && /^\s*</.test(decoded))) {
-    return { text: htmlToMarkdown(decoded) };
+    return { text: await htmlToMarkdown(decoded) };
   }
   if (
     type.startsWith("text/") ||
@@ -23,7 +21,9 @@ export function pageToMarkdown(
 }
 
 /** HTML to markdown; scripts, styles and other non-content elements are dropped, not converted. */
-export function htmlToMarkdown(html: string): string {
+export async function htmlToMarkdown(html: string): Promise<string> {
+  // Loaded on first use: turndown and its DOM parser would slow every start-up for a tool few calls use.
+  const TurndownService = (await import("turndown")).default;
   const service = new TurndownService({
     headingStyle: "atx",
     codeBlockStyle: "fenced",

@@ -90,7 +90,7 @@ export function createWebFetchTool(options: WebFetchOptions = {}): Tool<WebFetch
         const snippet = outcome.body.toString("utf8").slice(0, 500).trim();
         return toolError(`${outcome.url} answered HTTP ${status}.${snippet ? `\n\n${snippet}` : ""}`);
       }
-      const page = pageToMarkdown(outcome.body, outcome.contentType);
+      const page = await pageToMarkdown(outcome.body, outcome.contentType);
       if ("unsupported" in page) {
         return toolError(`${outcome.url} returned ${page.unsupported}, which WebFetch cannot read as text.`);
       }
