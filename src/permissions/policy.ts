@@ -25,6 +25,11 @@ export interface PolicyOptions {
   readonly additionalDirectories?: readonly string[];
   /** Quarry's and Claude Code's user config and data directories; writes there always ask. */
   readonly protectedDirectories?: readonly string[];
+  /**
+   * False: no allow rule of this policy lifts path protection, even one naming the path (a command's
+   * `allowed-tools` grant, which must never widen past protected paths). Default true.
+   */
+  readonly rulesCoverProtected?: boolean;
   /** The Bash sandbox's say on a Bash call that would ask (src/sandbox/session-sandbox.ts); absent = none. */
   readonly sandbox?: { reviewBash(decision: PermissionDecision, command: string): PermissionDecision };
 }
@@ -66,7 +71,14 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
     }
     // Protected paths ask in every mode (plan mode refuses writes anyway); docs/security/protected-paths.md.
     const guarded =
-      mode === "plan" ? undefined : guardProtectedWrites(protectedPaths, request, allow, workspace);
+      mode === "plan"
+        ? undefined
+        : guardProtectedWrites(
+            protectedPaths,
+            request,
+            options.rulesCoverProtected === false ? [] : allow,
+            workspace,
+          );
     if (guarded) return guarded;
     // A deny rule that may match only once the command runs (`$cmd x`, `rm $flags`) is never bypassed,
     // neither by bypassPermissions nor by a bare `Bash` allow rule.

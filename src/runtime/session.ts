@@ -106,6 +106,8 @@ interface SessionParts {
   mcp?: McpManager;
   /** Text blocks that open the first user message of a top-level session (the skills list). */
   reminders?: string[];
+  /** A policy granting only `allow` (a command's allowed-tools); protected paths and deny rules still hold. */
+  grantPolicy?(allow: readonly string[]): PermissionPolicy;
 }
 
 /**
@@ -152,7 +154,7 @@ export class Session {
       sessionId: parts.id,
       registry: parts.registry,
       context: parts.context,
-      decide: parts.decide,
+      decide: (request) => this.decideWithGrant(request),
       ask,
       hooks: parts.hooks,
       // Tool output reaches the model: the value layer only (docs/decisions/0010-one-redaction-module.md).
@@ -194,8 +196,31 @@ export class Session {
     return this.emit({ ...this.startEvent, tools: this.registry.names(), permissionMode: this.policy.mode });
   }
 
+  /**
+   * Lets the next run use these tools without asking (a custom command's `allowed-tools`, in Claude Code's
+   * rule syntax). Only questions become answers: deny rules, protected paths and plan mode still hold.
+   * Throws PermissionRuleError for a malformed rule.
+   */
+  allowForNextRun(rules: readonly string[], source: string): void {
+    if (rules.length === 0 || !this.parts.grantPolicy) return;
+    this.pendingGrant = { policy: this.parts.grantPolicy(rules), source };
+  }
+
+  private pendingGrant: { policy: PermissionPolicy; source: string } | undefined;
+  private grant: { policy: PermissionPolicy; source: string } | undefined;
+
+  private decideWithGrant(request: PermissionRequest): PermissionDecision {
+    const base = this.parts.decide(request);
+    if (base.behavior !== "ask" || !this.grant) return base;
+    const granted = this.grant.policy.decide(request);
+    if (granted.behavior !== "allow") return base;
+    return { ...granted, reason: `${granted.reason} (allowed-tools of ${this.grant.source})` };
+  }
+
   /** Runs one prompt to its `done` event. `signal` cancels this run only; `interrupt` does the same. */
   async *run(prompt: string, signal?: AbortSignal): AsyncGenerator<ProtocolEvent> {
+    this.grant = this.pendingGrant;
+    this.pendingGrant = undefined;
     const controller = new AbortController();
     const cancel = () => controller.abort();
     for (const s of [signal, this.parts.signal]) {
@@ -225,6 +250,7 @@ export class Session {
         yield this.emit(event);
       if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
     } finally {
+      this.grant = undefined;
       this.current = undefined;
       for (const s of [signal, this.parts.signal]) s?.removeEventListener("abort", cancel);
     }
@@ -383,10 +409,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   if (sandboxWarning) warnings.push(sandboxWarning);
   await prepareShellAnalysis(); // loads the bash grammar once; Bash decisions parse synchronously after it
   const rules = (list: { value: string; source: string }[] | undefined): RuleInput[] => list ?? [];
-  const policy = createPermissionPolicy({
-    mode: config.permissionMode ?? "default",
-    allow: [...settings.permissions.allow, ...rules(config.allow)],
-    deny: [...settings.permissions.deny, ...rules(config.deny)],
+  const where = {
     projectRoot,
     home: homedir(),
     additionalDirectories: config.additionalDirectories,
@@ -396,8 +419,16 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
       dirname(claudeSettingsPath(env, homedir(), cwd)),
       dataDir,
     ],
+  };
+  const policy = createPermissionPolicy({
+    mode: config.permissionMode ?? "default",
+    allow: [...settings.permissions.allow, ...rules(config.allow)],
+    deny: [...settings.permissions.deny, ...rules(config.deny)],
+    ...where,
     sandbox,
   });
+  const grantPolicy = (allow: readonly string[]) =>
+    createPermissionPolicy({ mode: "default", allow, ...where, rulesCoverProtected: false });
   const store = SessionStore.fromEnvironment(env);
   const existing = config.resume
     ? store.open(config.resume, projectRoot)
@@ -545,6 +576,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     lastSeq,
     mcp: mcp.manager,
     reminders: skills.reminder ? [skills.reminder] : [],
+    grantPolicy,
   });
 }
 
