@@ -454,14 +454,15 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   let sideModel: ModelProvider | undefined;
   const registry = new ToolRegistry(createToolRegistry({ cwd, sideModel: () => sideModel }));
   // Skills: the Skill tool and its announcement; a project's own only in a trusted folder (docs/extensibility.md).
-  const skills = prepareSkills({
+  const extensionSources = {
     settings,
     projectRoot,
     cwd,
     env,
     home: homedir(),
     trustProject: config.trustProject,
-  });
+  };
+  const skills = prepareSkills(extensionSources);
   warnings.push(...skills.warnings);
   if (skills.tool) registry.add(skills.tool);
   // MCP servers connect while Bedrock does; a bad --mcp-config has already thrown (docs/mcp.md).
@@ -515,12 +516,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
 
   // Hooks from settings files; a project's own only in a trusted folder (docs/extensibility.md#hooks).
   const sessionHooks = createSessionHooks({
-    settings,
-    projectRoot,
-    cwd,
-    env,
-    home: homedir(),
-    trustProject: config.trustProject,
+    ...extensionSources,
     permissionMode: () => policy.mode,
     transcriptPath: () => writer.path,
     warn: (m) => pendingNotices.push(m),

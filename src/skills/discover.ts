@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { globSync } from "tinyglobby";
+import { type CommandFolders, type CommandScope, extensionFolders } from "../commands/discover.js";
 import { readFrontMatter, stringField } from "../commands/front-matter.js";
-import { claudeSettingsPath } from "../config/index.js";
 import { howToTrust } from "../trust/decide.js";
 
 /** Where a skill came from: the repository (loaded only in a trusted folder) or the user's own folders. */
-export type SkillScope = "project" | "user";
+export type SkillScope = CommandScope;
 
 /** One skill: `<folder>/<name>/SKILL.md`, announced by name and description, its body loaded on use. */
 export interface Skill {
@@ -21,26 +21,15 @@ export interface Skill {
   body: string;
 }
 
-/** Where skills are looked for and whether the project's own may be used. */
-export interface SkillFolders {
-  projectRoot: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  home: string;
-  /** Quarry's user config dir (its `skills/` is user scope). */
-  userConfigDir: string;
+/** Where skills are looked for (as commands) and whether the project's own may be used. */
+export interface SkillFolders extends CommandFolders {
   /** Whether the project folder is trusted; a repository's skills are instructions it gives the model. */
   projectTrusted: boolean;
 }
 
 /** The folders skills come from, highest priority first (as commands: a project skill beats a user one). */
 export function skillFolders(o: SkillFolders): { dir: string; scope: SkillScope }[] {
-  return [
-    { dir: join(o.projectRoot, ".quarry", "skills"), scope: "project" },
-    { dir: join(o.projectRoot, ".claude", "skills"), scope: "project" },
-    { dir: join(o.userConfigDir, "skills"), scope: "user" },
-    { dir: join(dirname(claudeSettingsPath(o.env, o.home, o.cwd)), "skills"), scope: "user" },
-  ];
+  return extensionFolders(o, "skills");
 }
 
 /**

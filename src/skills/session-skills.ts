@@ -1,5 +1,4 @@
-import type { Settings } from "../config/index.js";
-import { folderTrust } from "../hooks/load.js";
+import { folderTrust, type HookSourcesOptions } from "../hooks/load.js";
 import { createSkillTool } from "../tools/skill.js";
 import type { Tool } from "../tools/types.js";
 import { skillsReminder } from "./announce.js";
@@ -13,14 +12,7 @@ export interface SessionSkills {
 }
 
 /** Finds the session's skills (the project's only in a trusted folder) and builds what the session offers. */
-export function prepareSkills(o: {
-  settings: Settings;
-  projectRoot: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  home: string;
-  trustProject?: boolean;
-}): SessionSkills {
+export function prepareSkills(o: HookSourcesOptions): SessionSkills {
   const warnings: string[] = [];
   const trust = folderTrust(o);
   const skills = listSkills(
