@@ -100,6 +100,8 @@ export async function bundle({ quiet = false } = {}) {
     legalComments: "linked",
     banner: { js: banner },
     plugins: [noDevtools, cjsFacades],
+    // sharp loads a native binary for the platform it is installed on; it stays an (optional) package.
+    external: ["sharp"],
     // ES builds where packages ship both (the AWS SDK): they tree-shake, and dynamic imports keep their names.
     mainFields: ["module", "main"],
     define: { "process.env.NODE_ENV": '"production"' },

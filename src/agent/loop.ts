@@ -5,6 +5,7 @@ import type {
   Message,
   ModelPrice,
   ModelProvider,
+  TextBlock,
   ToolDefinition,
   ToolResultBlock,
   ToolUseBlock,
@@ -29,7 +30,7 @@ export interface ToolCalls<Prepared = unknown> {
     prepared: Prepared,
     signal: AbortSignal,
     onProgress: (event: AgentEvent) => void,
-  ): Promise<{ event: AgentEvent; block: ToolResultBlock }>;
+  ): Promise<{ event: AgentEvent; block: ToolResultBlock; followUp?: TextBlock }>;
 }
 
 export interface AgentOptions {
@@ -52,6 +53,8 @@ export interface AgentOptions {
   notices?: { drain(): string[] };
   /** The main model's max_tokens and the most it accepts, for recovering from cut-off answers. */
   outputLimits?: OutputLimits;
+  /** Runs before each compaction (the PreCompact hooks); `manual` for /compact, `auto` near the window. */
+  beforeCompact?(trigger: "manual" | "auto"): Promise<void>;
 }
 
 /**
@@ -74,6 +77,7 @@ export class Agent {
   /**
    * Runs one user prompt to completion, yielding events. Never throws: failures end in error + done events.
    * `signal` cancels this run only (interactive sessions pass a fresh one per turn; an aborted signal stays so).
+   * `reminders` go before the prompt as text blocks of the same message (the skills announcement).
    */
   async *run(
     prompt: string,
@@ -154,8 +158,8 @@ export class Agent {
         yield* this.drainNotices();
         if (calls.length === 0) break;
         const ran = yield* this.runTools(calls, signal);
-        const results = budgetToolResults(ran, turnBudgetChars(this.o.contextWindow));
-        yield this.push({ role: "user", content: results });
+        const results = budgetToolResults(ran.results, turnBudgetChars(this.o.contextWindow));
+        yield this.push({ role: "user", content: [...results, ...ran.followUps] });
         if (signal.aborted) {
           reason = "aborted";
           break;
@@ -265,9 +269,11 @@ export class Agent {
   private async *runTools(
     calls: ToolUseBlock[],
     signal: AbortSignal,
-  ): AsyncGenerator<AgentEvent, ToolResultBlock[]> {
+  ): AsyncGenerator<AgentEvent, { results: ToolResultBlock[]; followUps: TextBlock[] }> {
     const pipeline = this.o.tools;
     const results: ToolResultBlock[] = [];
+    // Text a tool adds after the results (a skill's instructions); the API wants tool_results first.
+    const followUps: TextBlock[] = [];
     let i = 0;
     while (i < calls.length) {
       const batch = [calls[i]!];
@@ -301,9 +307,10 @@ export class Agent {
       for (const finished of await all) {
         yield finished.event;
         results.push(finished.block);
+        if (finished.followUp) followUps.push(finished.followUp);
       }
     }
-    return results;
+    return { results, followUps };
   }
 
   /**
@@ -339,6 +346,7 @@ export class Agent {
 
   private async *compactNow(signal: AbortSignal, explicit: boolean): AsyncGenerator<AgentEvent> {
     try {
+      await this.o.beforeCompact?.(explicit ? "manual" : "auto");
       const outcome = await compactConversation(this.o.provider, this.messages, signal);
       if (!outcome) {
         if (explicit)

@@ -33,11 +33,16 @@ export interface CommandFolders {
 
 /** The folders commands come from, highest priority first (a project command beats a user one of its name). */
 export function commandFolders(o: CommandFolders): { dir: string; scope: CommandScope }[] {
+  return extensionFolders(o, "commands");
+}
+
+/** `<sub>` under `.quarry/`, `.claude/` (project), the user config dir and `~/.claude/` (user), in that order. */
+export function extensionFolders(o: CommandFolders, sub: string): { dir: string; scope: CommandScope }[] {
   return [
-    { dir: join(o.projectRoot, ".quarry", "commands"), scope: "project" },
-    { dir: join(o.projectRoot, ".claude", "commands"), scope: "project" },
-    { dir: join(o.userConfigDir, "commands"), scope: "user" },
-    { dir: join(dirname(claudeSettingsPath(o.env, o.home, o.cwd)), "commands"), scope: "user" },
+    { dir: join(o.projectRoot, ".quarry", sub), scope: "project" },
+    { dir: join(o.projectRoot, ".claude", sub), scope: "project" },
+    { dir: join(o.userConfigDir, sub), scope: "user" },
+    { dir: join(dirname(claudeSettingsPath(o.env, o.home, o.cwd)), sub), scope: "user" },
   ];
 }
 

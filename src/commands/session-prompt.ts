@@ -4,9 +4,11 @@ import { findRepoRoot } from "../agent/memory.js";
 import { folderTrust } from "../hooks/load.js";
 import { expandMcpPrompt, isMcpPromptName } from "../mcp/prompts.js";
 import { attachResourceMentions } from "../mcp/resources.js";
+import { PermissionRuleError } from "../permissions/rule.js";
 import { UsageError } from "../runtime/errors.js";
 import type { Session } from "../runtime/session.js";
-import { listCustomCommands } from "./discover.js";
+import { howToTrust } from "../trust/decide.js";
+import { type CustomCommand, listCustomCommands } from "./discover.js";
 import { expandSlashPrompt, parseSlashPrompt } from "./expand.js";
 
 /**
@@ -69,6 +71,7 @@ async function expandCommand(
         .behavior !== "deny",
     runShell: (command) => runBashInSession(session, command, o.signal, "slash"),
   });
+  if (expanded !== undefined) grantAllowedTools(session, commands, prompt, trust.trusted, projectRoot);
   return expanded ?? prompt;
 }
 
@@ -94,5 +97,36 @@ export async function runBashInSession(
       return { ok: !block.is_error, output: text };
     }
     session.publish(next.value);
+  }
+}
+
+/**
+ * A command's `allowed-tools` for the run that sends it (docs/extensibility.md#custom-slash-commands). A
+ * project command's grant needs a trusted folder, as its `!` lines do: it widens what the model may do.
+ */
+function grantAllowedTools(
+  session: Session,
+  commands: readonly CustomCommand[],
+  prompt: string,
+  trusted: boolean,
+  projectRoot: string,
+): void {
+  const name = parseSlashPrompt(prompt)?.name;
+  const command = commands.find((c) => c.name === name);
+  if (!command?.allowedTools?.length) return;
+  if (command.scope === "project" && !trusted) {
+    session.warnings.push(
+      `/${command.name} (${command.path}): ignored allowed-tools (${command.allowedTools.join(", ")}): ${projectRoot} is not a trusted folder; ${howToTrust(projectRoot)}`,
+    );
+    return;
+  }
+  try {
+    session.allowForNextRun(command.allowedTools, `/${command.name}`);
+  } catch (err) {
+    if (!(err instanceof PermissionRuleError)) throw err;
+    throw new UsageError(
+      `${command.path}: allowed-tools: ${err.message}`,
+      "fix the rule in the command's front matter",
+    );
   }
 }

@@ -4,7 +4,6 @@ import { AGENT_TOOL_INIT_NAME, AGENT_TOOL_NAME } from "../agents/definition.js";
 import type { ContentBlock, Message, Usage } from "../model/types.js";
 import { apiUsage, buildResult, type RunTotals } from "./result.js";
 import type {
-  ApiUsage,
   AssistantLine,
   ClaudeMessage,
   ResultLine,

@@ -164,6 +164,22 @@ export class CommandHookRunner implements HookRunner {
     await this.fire("SessionEnd", undefined, input.sessionId, { reason: input.reason });
   }
 
+  async preCompact(
+    input: SessionHookInput & { trigger: "manual" | "auto"; customInstructions: string },
+  ): Promise<void> {
+    await this.fire("PreCompact", input.trigger, input.sessionId, {
+      trigger: input.trigger,
+      custom_instructions: input.customInstructions,
+    });
+  }
+
+  async notification(input: SessionHookInput & { message: string; notificationType: string }): Promise<void> {
+    await this.fire("Notification", input.notificationType, input.sessionId, {
+      message: input.message,
+      notification_type: input.notificationType,
+    });
+  }
+
   /** UserPromptSubmit and SessionStart: exit 2 or `continue: false` blocks; plain stdout becomes context. */
   private async promptLike(
     event: HookEventName,

@@ -6,6 +6,7 @@ import { isInside, realLocation, Workspace } from "./paths.js";
 import { guardProtectedWrites, ProtectedPaths } from "./protected-paths.js";
 import { EDIT_FAMILY, type PermissionRule, parseRule, READ_FAMILY } from "./rule.js";
 import type { AskDetails, PermissionDecision, PermissionMode, PermissionRequest } from "./types.js";
+import { askForFetch, webRuleMatches } from "./web-rules.js";
 
 /** A rule string with where it came from (a settings file, a flag); `Sourced<string>` from config fits. */
 export interface RuleInput {
@@ -24,6 +25,11 @@ export interface PolicyOptions {
   readonly additionalDirectories?: readonly string[];
   /** Quarry's and Claude Code's user config and data directories; writes there always ask. */
   readonly protectedDirectories?: readonly string[];
+  /**
+   * False: no allow rule of this policy lifts path protection, even one naming the path (a command's
+   * `allowed-tools` grant, which must never widen past protected paths). Default true.
+   */
+  readonly rulesCoverProtected?: boolean;
   /** The Bash sandbox's say on a Bash call that would ask (src/sandbox/session-sandbox.ts); absent = none. */
   readonly sandbox?: { reviewBash(decision: PermissionDecision, command: string): PermissionDecision };
 }
@@ -65,7 +71,14 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
     }
     // Protected paths ask in every mode (plan mode refuses writes anyway); docs/security/protected-paths.md.
     const guarded =
-      mode === "plan" ? undefined : guardProtectedWrites(protectedPaths, request, allow, workspace);
+      mode === "plan"
+        ? undefined
+        : guardProtectedWrites(
+            protectedPaths,
+            request,
+            options.rulesCoverProtected === false ? [] : allow,
+            workspace,
+          );
     if (guarded) return guarded;
     // A deny rule that may match only once the command runs (`$cmd x`, `rm $flags`) is never bypassed,
     // neither by bypassPermissions nor by a bare `Bash` allow rule.
@@ -87,6 +100,8 @@ export function createPermissionPolicy(options: PolicyOptions): PermissionPolicy
       case "read":
       case "edit":
         return decidePaths(request, allow, mode, workspace);
+      case "web":
+        return decideWeb(request, allow, mode);
     }
   };
 
@@ -152,7 +167,10 @@ function findDeny(
   return deny.find(({ rule }) => {
     if (rule.kind === "bash" || !ruleApplies(rule, request, false)) return false;
     if (rule.kind === "tool") return true;
-    if (rule.kind === "specifier") return specifierMatches(rule.specifier, target.command);
+    if (rule.kind === "specifier")
+      return target.kind === "web"
+        ? webRuleMatches(rule.specifier, target.url)
+        : specifierMatches(rule.specifier, target.command);
     // Deny if either the path as written or where it really leads is covered.
     return paths.some(
       (p) => workspace.matches(rule.pattern, resolve(p)) || workspace.matches(rule.pattern, realLocation(p)),
@@ -200,6 +218,21 @@ function decideOther(
     suggestedRules: [tool],
     acceptEditsWouldAllow: false,
   });
+}
+
+function decideWeb(
+  request: PermissionRequest,
+  allow: readonly Entry[],
+  mode: PermissionMode,
+): PermissionDecision {
+  const rule = allow.find(
+    ({ rule }) =>
+      rule.tool === request.tool &&
+      (rule.kind === "tool" ||
+        (rule.kind === "specifier" && webRuleMatches(rule.specifier, request.target.url))),
+  );
+  if (rule) return { behavior: "allow", reason: allowedBy([rule]), rule: rule.rule.text };
+  return askForFetch(request.target.url, mode);
 }
 
 function ask(reason: string, details: AskDetails): PermissionDecision {

@@ -1,4 +1,5 @@
 import { globToRegExp } from "./glob.js";
+import { webSpecifierProblem } from "./web-rules.js";
 
 /** Where a path rule's pattern is anchored. */
 export type PathBase = "project" | "home" | "absolute";
@@ -76,6 +77,8 @@ export function parseRule(input: string): PermissionRule {
   if (READ_TOOLS.has(tool) || EDIT_FAMILY.has(tool)) {
     return { kind: "path", text, tool, pattern: parsePathPattern(text, specifier) };
   }
+  const problem = tool === "WebFetch" ? webSpecifierProblem(specifier) : undefined;
+  if (problem) throw new PermissionRuleError(text, problem);
   return { kind: "specifier", text, tool, specifier };
 }
 

@@ -11,9 +11,11 @@ export const PERMISSION_MODES: readonly PermissionMode[] = [
 
 /** What a tool call touches, as the tool itself describes it. */
 export interface PermissionTarget {
-  readonly kind: "read" | "edit" | "bash" | "none";
+  readonly kind: "read" | "edit" | "bash" | "web" | "none";
   /** Absolute paths the call reads or writes. */
   readonly paths?: readonly string[];
+  /** The URL fetched, for `web` (WebFetch; rules match its host). */
+  readonly url?: string;
   /** The shell command, for `bash`. */
   readonly command?: string;
   /** Files a `bash` command writes (redirect targets), when the analysis knows them; checked as writes. */

@@ -68,6 +68,12 @@ export interface HookRunner {
   ): Promise<void>;
   /** When the session closes (SessionEnd). */
   sessionEnd?(input: SessionHookInput & { reason: string }): Promise<void>;
+  /** Before the conversation is compacted (PreCompact; `trigger` is manual for /compact, else auto). */
+  preCompact?(
+    input: SessionHookInput & { trigger: "manual" | "auto"; customInstructions: string },
+  ): Promise<void>;
+  /** When Quarry needs the user (Notification): a permission question is being shown. */
+  notification?(input: SessionHookInput & { message: string; notificationType: string }): Promise<void>;
 }
 
 /** The hook runner of a session with no hooks configured. */

@@ -30,6 +30,7 @@ import {
   type SecretRegistry,
 } from "../secrets/index.js";
 import { resolveDataDir, type SessionEvent, SessionStore, type SessionWriter } from "../session/index.js";
+import { prepareSkills } from "../skills/index.js";
 import type { NarrowDecision } from "../tools/agent.js";
 import { createToolContext, createToolRegistry, ToolRegistry } from "../tools/index.js";
 import { useTempJournal } from "../tools/temp-journal.js";
@@ -113,6 +114,10 @@ interface SessionParts {
   lastSeq: number;
   /** The session's MCP servers (docs/mcp.md); a nested agent uses its parent's and does not own them. */
   mcp?: McpManager;
+  /** Text blocks that open the first user message of a top-level session (the skills list). */
+  reminders?: string[];
+  /** A policy granting only `allow` (a command's allowed-tools); protected paths and deny rules still hold. */
+  grantPolicy?(allow: readonly string[]): PermissionPolicy;
 }
 
 /**
@@ -136,8 +141,11 @@ export class Session {
   readonly secrets: SecretRegistry;
   /** The unstamped session_start event (front ends show it; `start()` emits it). */
   readonly startEvent: EventOf<"session_start">;
-  /** Text the first prompt of a new conversation carries for the model (the subagents it can run). */
-  readonly reminders: string[] = [];
+  /**
+   * Text the first prompt of a new top-level conversation carries for the model, before the prompt and
+   * not in the system prompt (the skills, the subagents it can run), as Claude Code sends them.
+   */
+  readonly reminders: string[];
   private readonly stamper: EventStamper;
   private readonly askFn: AskPermission | undefined;
   private readonly pending = new Map<string, (answer: PermissionAnswer) => void>();
@@ -163,7 +171,7 @@ export class Session {
       sessionId: parts.id,
       registry: parts.registry,
       context: parts.context,
-      decide: parts.decide,
+      decide: (request) => this.decideWithGrant(request),
       ask,
       hooks: parts.hooks,
       // Tool output reaches the model: the value layer only (docs/decisions/0010-one-redaction-module.md).
@@ -184,7 +192,10 @@ export class Session {
       thinking: parts.thinking,
       notices: parts.notices,
       outputLimits: parts.outputLimits,
+      beforeCompact: async (trigger) =>
+        parts.hooks.preCompact?.({ sessionId: parts.id, trigger, customInstructions: "" }),
     });
+    this.reminders = [...(parts.reminders ?? [])];
     this.startEvent = {
       type: "session_start",
       sessionId: parts.id,
@@ -218,8 +229,31 @@ export class Session {
     return this.emit({ ...this.startEvent, tools: this.registry.names(), permissionMode: this.policy.mode });
   }
 
+  /**
+   * Lets the next run use these tools without asking (a custom command's `allowed-tools`, in Claude Code's
+   * rule syntax). Only questions become answers: deny rules, protected paths and plan mode still hold.
+   * Throws PermissionRuleError for a malformed rule.
+   */
+  allowForNextRun(rules: readonly string[], source: string): void {
+    if (rules.length === 0 || !this.parts.grantPolicy) return;
+    this.pendingGrant = { policy: this.parts.grantPolicy(rules), source };
+  }
+
+  private pendingGrant: { policy: PermissionPolicy; source: string } | undefined;
+  private grant: { policy: PermissionPolicy; source: string } | undefined;
+
+  private decideWithGrant(request: PermissionRequest): PermissionDecision {
+    const base = this.parts.decide(request);
+    if (base.behavior !== "ask" || !this.grant) return base;
+    const granted = this.grant.policy.decide(request);
+    if (granted.behavior !== "allow") return base;
+    return { ...granted, reason: `${granted.reason} (allowed-tools of ${this.grant.source})` };
+  }
+
   /** Runs one prompt to its `done` event. `signal` cancels this run only; `interrupt` does the same. */
   async *run(prompt: string, signal?: AbortSignal): AsyncGenerator<ProtocolEvent> {
+    this.grant = this.pendingGrant;
+    this.pendingGrant = undefined;
     const controller = new AbortController();
     const cancel = () => controller.abort();
     for (const s of [signal, this.parts.signal]) {
@@ -237,7 +271,11 @@ export class Session {
             first: !this.promptedOnce,
             resumed: this.parts.history.length > 0,
           });
-      const announce = !this.promptedOnce && this.parts.history.length === 0 && this.reminders.length > 0;
+      const announce =
+        !this.parts.parentCallId &&
+        !this.promptedOnce &&
+        this.parts.history.length === 0 &&
+        this.reminders.length > 0;
       this.promptedOnce = true;
       if ("block" in hooked) {
         for (const event of blockedPromptEvents(hooked.block)) yield this.emit(event);
@@ -250,6 +288,7 @@ export class Session {
         yield this.emit(nested.fold(event));
       if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
     } finally {
+      this.grant = undefined;
       this.current = undefined;
       for (const s of [signal, this.parts.signal]) s?.removeEventListener("abort", cancel);
     }
@@ -425,10 +464,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   // Loads the bash grammar once, while Bedrock connects; Bash decisions parse synchronously after it.
   const shellReady = prepareShellAnalysis();
   const rules = (list: { value: string; source: string }[] | undefined): RuleInput[] => list ?? [];
-  const policy = createPermissionPolicy({
-    mode: config.permissionMode ?? "default",
-    allow: [...settings.permissions.allow, ...rules(config.allow)],
-    deny: [...settings.permissions.deny, ...rules(config.deny)],
+  const where = {
     projectRoot,
     home: homedir(),
     additionalDirectories: config.additionalDirectories,
@@ -438,8 +474,16 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
       dirname(claudeSettingsPath(env, homedir(), cwd)),
       dataDir,
     ],
+  };
+  const policy = createPermissionPolicy({
+    mode: config.permissionMode ?? "default",
+    allow: [...settings.permissions.allow, ...rules(config.allow)],
+    deny: [...settings.permissions.deny, ...rules(config.deny)],
+    ...where,
     sandbox,
   });
+  const grantPolicy = (allow: readonly string[]) =>
+    createPermissionPolicy({ mode: "default", allow, ...where, rulesCoverProtected: false });
   const store = SessionStore.fromEnvironment(env);
   const existing = config.resume
     ? store.open(config.resume, projectRoot)
@@ -461,7 +505,21 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pendingNotices: string[] = [];
   const notices = { drain: () => pendingNotices.splice(0, pendingNotices.length) };
-  const registry = new ToolRegistry(createToolRegistry({ cwd }));
+  // WebFetch asks the side model about a page; the provider exists only once Bedrock is connected, below.
+  let sideModel: ModelProvider | undefined;
+  const registry = new ToolRegistry(createToolRegistry({ cwd, sideModel: () => sideModel }));
+  // Skills: the Skill tool and its announcement; a project's own only in a trusted folder (docs/extensibility.md).
+  const extensionSources = {
+    settings,
+    projectRoot,
+    cwd,
+    env,
+    home: homedir(),
+    trustProject: config.trustProject,
+  };
+  const skills = prepareSkills(extensionSources);
+  warnings.push(...skills.warnings);
+  if (skills.tool) registry.add(skills.tool);
   // MCP servers connect while Bedrock does; a bad --mcp-config has already thrown (docs/mcp.md).
   const mcp = prepareMcp({
     cwd,
@@ -501,6 +559,8 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     throw err;
   }
   warnings.push(...bedrock.warnings, ...mcp.warnings, ...(await mcpStarted));
+  const provider = guardProvider(bedrock.provider, secrets);
+  sideModel = provider;
 
   let history: Message[] = [];
   let writer: SessionWriter;
@@ -518,12 +578,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
 
   // Hooks from settings files; a project's own only in a trusted folder (docs/extensibility.md#hooks).
   const sessionHooks = createSessionHooks({
-    settings,
-    projectRoot,
-    cwd,
-    env,
-    home: homedir(),
-    trustProject: config.trustProject,
+    ...extensionSources,
     permissionMode: () => policy.mode,
     transcriptPath: () => writer.path,
     warn: (m) => pendingNotices.push(m),
@@ -544,7 +599,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   const session = new Session({
     id: writer.id,
     settings,
-    provider: guardProvider(bedrock.provider, secrets),
+    provider,
     model: {
       name: bedrock.main.sendId,
       sideModel: bedrock.side?.sendId,
@@ -580,6 +635,8 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     outputLimits: bedrock.outputLimits,
     lastSeq,
     mcp: mcp.manager,
+    reminders: skills.reminder ? [skills.reminder] : [],
+    grantPolicy,
   });
   // The Agent tool and its agents (docs/extensibility.md#subagents).
   const home = homedir();

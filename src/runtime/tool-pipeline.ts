@@ -1,4 +1,4 @@
-import type { ToolDefinition, ToolResultBlock, ToolUseBlock } from "../model/types.js";
+import type { TextBlock, ToolDefinition, ToolResultBlock, ToolUseBlock } from "../model/types.js";
 import { resolveForNonInteractive } from "../permissions/non-interactive.js";
 import type { PermissionDecision, PermissionRequest } from "../permissions/types.js";
 import type { AgentEvent, EventOf } from "../protocol/events.js";
@@ -58,6 +58,8 @@ export interface PreparedCall {
 export interface FinishedCall {
   event: EventOf<"tool_result">;
   block: ToolResultBlock;
+  /** Text for the model after the tool results, in the same user message (ToolResult.followUp). */
+  followUp?: TextBlock;
 }
 
 /**
@@ -162,12 +164,23 @@ export class ToolPipeline {
       input,
       suggestedRules: [...suggestedRules],
     };
+    // Someone is asked: Notification hooks (a desktop alert) run alongside the question, not before it.
+    const notified = this.o.ask
+      ? this.hooks
+          .notification?.({
+            sessionId: this.o.sessionId,
+            message: `Quarry needs your permission to use ${call.name}`,
+            notificationType: "permission_prompt",
+          })
+          .catch(() => {})
+      : undefined;
     const answer = this.o.ask
       ? await this.o.ask(
           { id: call.id, tool: call.name, summary: shown, input, reason: decision.reason, suggestedRules },
           decision,
         )
       : undefined;
+    await notified;
     const resolved = answer ?? nonInteractive(decision);
     yield {
       type: "permission_decision",
@@ -236,7 +249,8 @@ export class ToolPipeline {
       content: result.images?.length ? [{ type: "text", text: content }, ...result.images] : content,
       is_error: isError || undefined,
     };
-    return { event, block };
+    const followUp = result.followUp ? scrub(result.followUp) : "";
+    return followUp ? { event, block, followUp: { type: "text", text: followUp } } : { event, block };
   }
 
   /** One call start to finish, yielding its events (for callers outside the loop: SDK, nested agents). */

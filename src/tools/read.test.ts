@@ -57,10 +57,13 @@ describe("Read", () => {
 
   it("refuses binary files by extension and by content", async () => {
     ws.write("logo.png", "not really a png");
+    ws.write("logo.bmp", "BM");
     ws.write("blob.dat2", Buffer.from([0x41, 0x00, 0x42]));
     const png = await ws.call("Read", { file_path: "logo.png" });
     expect(png.isError).toBe(true);
-    expect(png.content).toContain("it is an image, and Read only shows text");
+    expect(png.content).toContain("is named like an image but is not a PNG, JPEG, GIF or WebP file");
+    const bmp = await ws.call("Read", { file_path: "logo.bmp" });
+    expect(bmp.content).toContain("it is an image, and Read only shows text");
     const blob = await ws.call("Read", { file_path: "blob.dat2" });
     expect(blob.isError).toBe(true);
     expect(blob.content).toContain("looks like a binary file (it contains NUL bytes)");

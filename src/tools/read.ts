@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { z } from "zod";
 import { hasBinaryExtension, isImagePath, looksBinary } from "./binary.js";
 import { hashBytes } from "./file-state.js";
+import { isModelImagePath, readImageFile } from "./image-read.js";
 import { canonicalPath, notFoundMessage, resolveForPermission, resolvePath } from "./paths.js";
 import { type Tool, type ToolOptions, toolError } from "./types.js";
 
@@ -33,10 +34,11 @@ export type ReadInput = z.infer<typeof inputSchema>;
 export const createReadTool = (options: ToolOptions): Tool<ReadInput> => ({
   name: "Read",
   description: [
-    "Reads a text file and returns it with line numbers (cat -n style: number, tab, line).",
+    "Reads a file and returns it with line numbers (cat -n style: number, tab, line).",
     `Returns up to ${DEFAULT_LIMIT} lines from the start by default; use offset (1-based) and limit to page`,
     `through longer files. Lines longer than ${MAX_LINE_CHARS} characters are truncated.`,
-    "Binary files (images, archives, executables) are refused. A file must be read before Edit, MultiEdit or",
+    "PNG, JPEG, GIF and WebP images are shown to you as images (large ones scaled down); other binary files",
+    "(archives, executables) are refused. A file must be read before Edit, MultiEdit or",
     "Write may change it. The line-number prefix is not part of the file: never include it in old_string.",
     "Read several files in parallel when you will likely need them.",
   ].join(" "),
@@ -59,6 +61,7 @@ export const createReadTool = (options: ToolOptions): Tool<ReadInput> => ({
     if (info.isDirectory()) {
       return toolError(`${abs} is a directory, not a file. Use LS to list it or Glob to find files in it.`);
     }
+    if (isModelImagePath(abs)) return readImageFile(abs, info.size);
     if (hasBinaryExtension(abs)) {
       const kind = isImagePath(abs) ? "an image" : "a binary file";
       return toolError(`Cannot read ${abs}: it is ${kind}, and Read only shows text.`);

@@ -25,6 +25,7 @@ describe("toolDefinitions", () => {
       "Grep",
       "LS",
       "TodoWrite",
+      "WebFetch",
     ]);
     for (const d of definitions) {
       expect(d.input_schema.type).toBe("object");
@@ -71,7 +72,7 @@ describe("runToolCall", () => {
     const result = await ws.call("Reed", { file_path: "a" });
     expect(result.isError).toBe(true);
     expect(result.content).toBe(
-      'Unknown tool "Reed". Available tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep, LS, TodoWrite.',
+      'Unknown tool "Reed". Available tools: Read, Write, Edit, MultiEdit, Bash, Glob, Grep, LS, TodoWrite, WebFetch.',
     );
   });
 
@@ -120,6 +121,7 @@ describe("permissionTarget", () => {
     const readOnly = createToolRegistry()
       .filter((t) => t.readOnly)
       .map((t) => t.name);
-    expect(readOnly).toEqual(["Read", "Glob", "Grep", "LS"]);
+    // WebFetch changes nothing (it runs in parallel) but asks per host: src/permissions/web-rules.ts.
+    expect(readOnly).toEqual(["Read", "Glob", "Grep", "LS", "WebFetch"]);
   });
 });

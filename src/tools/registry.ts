@@ -10,6 +10,7 @@ import { createReadTool } from "./read.js";
 import { createTodoWriteTool } from "./todo-write.js";
 import { toolDefinition } from "./tool-registry.js";
 import type { Tool, ToolContext, ToolResult } from "./types.js";
+import { createWebFetchTool, type WebFetchOptions } from "./web-fetch.js";
 import { createWriteTool } from "./write.js";
 
 /** Options for building the tool set. */
@@ -18,6 +19,8 @@ export interface ToolRegistryOptions {
   cwd?: string;
   /** Force a Grep engine (default: ripgrep when installed). */
   grepEngine?: GrepEngine;
+  /** The model WebFetch asks about a page (the session's provider, once connected); absent = the page itself. */
+  sideModel?: WebFetchOptions["sideModel"];
 }
 
 /** Every built-in tool, in the order the model sees them. */
@@ -33,6 +36,7 @@ export function createToolRegistry(options: ToolRegistryOptions = {}): Tool[] {
     createGrepTool({ ...base, engine: options.grepEngine }),
     createLsTool(base),
     createTodoWriteTool(),
+    createWebFetchTool({ sideModel: options.sideModel }),
   ];
 }
 

@@ -66,6 +66,11 @@ export interface ToolResult {
   isError?: boolean;
   /** Images sent to the model after the text (screenshots, rendered pages, an MCP tool's image content). */
   images?: ImageBlock[];
+  /**
+   * Text the model sees after the tool results, as a text block of the same user message (a skill's
+   * instructions: Claude Code sends them there, not inside the tool result).
+   */
+  followUp?: string;
   /** For UIs: diff for Edit/Write, exit code for Bash. */
   display?: ToolDisplay;
 }
