@@ -41,6 +41,7 @@ export interface SettingValues {
   awsConfigFile: string;
   awsSharedCredentialsFile: string;
   sandbox: string;
+  claudeWire: string;
 }
 
 /** Every single-valued setting, model pins included under their dotted file key. */
@@ -103,6 +104,8 @@ export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
   awsSharedCredentialsFile: { kind: "string", env: ["AWS_SHARED_CREDENTIALS_FILE"] },
   // off | on | ask, checked by src/sandbox/mode.ts (docs/security/sandbox.md).
   sandbox: { kind: "string", env: ["QUARRY_SANDBOX"] },
+  // invoke | converse: the Bedrock API for Claude models, checked by src/providers/select-wire.ts.
+  claudeWire: { kind: "string", env: ["QUARRY_CLAUDE_WIRE"] },
 };
 
 /** All scalar keys, in table order (the order `quarry config` lists them). */
