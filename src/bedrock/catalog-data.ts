@@ -387,10 +387,14 @@ export const ALIAS_TARGETS = {
 
 // --- Models Quarry calls over Converse (docs/providers.md) ----------------------------------------------
 //
-// Sources: AWS's "Supported models and model features" table for Converse (tool use, streaming tool use,
-// system prompts), its prompt-caching page (Nova caches system and messages, not tools) and Bedrock's
-// on-demand price list, as recalled in late 2026; none of it is in WIRE.md, so every price is `assumed`
-// and `catalogOverrides` corrects any row. Profile geographies are hints only: ListInferenceProfiles wins.
+// Sources (docs/providers.md has the table): streaming tool use refused with "This model doesn't support tool
+// use in streaming mode." for Llama 4 (earendil-works/pi#3739, brave/brave-browser#52955), Llama 3.x
+// (langchain-aws#140), Mistral Large (brave/brave-browser#52158), DeepSeek (obot-platform/obot#4101,
+// LibreChat#6351) and gpt-oss (run-llama/llama_index#19655); DeepSeek-R1 takes no tools at all
+// (langchain-aws#447). Nova caches system and messages but not tools (AWS prompt-caching docs, recalled).
+// Context windows and prices are Bedrock's on-demand list as recalled in late 2026 — not in WIRE.md — so
+// every price is `assumed` and `catalogOverrides` corrects any row. Profile geographies are hints only:
+// ListInferenceProfiles wins.
 
 const NONE = { toolUse: true, converse: true, invoke: false } as const;
 const NO_CACHE = (input: number, output: number) => ({ input, output, cacheWrite: input, cacheRead: input });
@@ -415,7 +419,8 @@ function converseRow(
 const NOVA = { systemPrompt: true, streamingToolUse: true, cacheTools: false, reasoning: false };
 // Llama and Mistral Large answer tool use over Converse but refuse it on ConverseStream.
 const NO_STREAM_TOOLS = { systemPrompt: true, streamingToolUse: false, cacheTools: false, reasoning: false };
-const REASONING = { systemPrompt: true, streamingToolUse: true, cacheTools: false, reasoning: true };
+// DeepSeek and gpt-oss return reasoningContent (no signature) and refuse tool use on ConverseStream.
+const REASONING = { systemPrompt: true, streamingToolUse: false, cacheTools: false, reasoning: true };
 const PLAIN = { systemPrompt: true, streamingToolUse: true, cacheTools: false, reasoning: false };
 
 /** Non-Anthropic models with tool use (and DeepSeek R1, which has none), called over Converse. */
@@ -510,7 +515,7 @@ export const CONVERSE_CATALOG: readonly CatalogEntry[] = [
     geos: ["us"],
     onDemand: false,
     price: NO_CACHE(1.35, 5.4),
-    converseFeatures: { ...REASONING, streamingToolUse: false },
+    converseFeatures: REASONING,
   }),
   converseRow({
     id: "deepseek.v3-v1:0",
