@@ -12,6 +12,7 @@ import { checkConversation } from "./conversation-rules.js";
 import { respondConverse, respondConverseStream } from "./converse.js";
 import { checkConverseFamily, checkInvokeFamily } from "./converse-families.js";
 import { converseToNormalized } from "./converse-request.js";
+import { signsReasoning } from "./converse-response.js";
 import { countTokens } from "./count-tokens.js";
 import { buildOutcome, conversationTurn, Script } from "./engine.js";
 import { httpFaultError, streamExceptionAsHttpError } from "./faults.js";
@@ -85,7 +86,7 @@ export class RuntimeEngine {
     if (converse) checkConverseFamily(body, target.model, op);
     else checkInvokeFamily(target.model);
     const request = converse
-      ? converseToNormalized(body, target.model.maxOutputTokens)
+      ? converseToNormalized(body, target.model.maxOutputTokens, signsReasoning(target.model))
       : validateAnthropicBody(body);
     checkConversation(request);
     checkParameters(request, target.model);

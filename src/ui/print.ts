@@ -22,6 +22,8 @@ export interface PrintSink {
  */
 export class PrintRenderer {
   private sessionId = "";
+  /** Usage and cost per model, as Claude Code's result reports it (`modelUsage`). */
+  private readonly modelUsage: Record<string, Record<string, number>> = {};
   private readonly out: PrintSink;
   /** stream-json never repeats text after a retry (src/agent/stream-continuity.ts). */
   private readonly continuity = new StreamContinuity();
@@ -44,6 +46,7 @@ export class PrintRenderer {
   /** Handles one event. */
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
+    if (event.type === "usage") this.addModelUsage(event);
     if (this.format === "stream-json" || this.format === "quarry-events") {
       for (const e of this.continuity.filter(event)) this.writeJson({ ...e, session_id: this.sessionId });
       return;
@@ -68,6 +71,21 @@ export class PrintRenderer {
     }
   }
 
+  private addModelUsage(event: Extract<AgentEvent, { type: "usage" }>): void {
+    const m = (this.modelUsage[event.model] ??= {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+      costUSD: 0,
+    });
+    m.inputTokens! += event.usage.inputTokens;
+    m.outputTokens! += event.usage.outputTokens;
+    m.cacheReadInputTokens! += event.usage.cacheReadInputTokens;
+    m.cacheCreationInputTokens! += event.usage.cacheCreationInputTokens;
+    m.costUSD = Number((m.costUSD! + event.costUsd).toFixed(6));
+  }
+
   private result(event: Extract<AgentEvent, { type: "done" }>) {
     const subtype =
       event.reason === "end_turn"
@@ -90,6 +108,7 @@ export class PrintRenderer {
         cache_creation_input_tokens: event.usage.cacheCreationInputTokens,
         cache_read_input_tokens: event.usage.cacheReadInputTokens,
       },
+      modelUsage: this.modelUsage,
     };
   }
 }
