@@ -72,13 +72,14 @@ export class PrintRenderer {
   }
 
   private addModelUsage(event: Extract<AgentEvent, { type: "usage" }>): void {
-    const m = (this.modelUsage[event.model] ??= {
+    const m = this.modelUsage[event.model] ?? {
       inputTokens: 0,
       outputTokens: 0,
       cacheReadInputTokens: 0,
       cacheCreationInputTokens: 0,
       costUSD: 0,
-    });
+    };
+    this.modelUsage[event.model] = m;
     m.inputTokens! += event.usage.inputTokens;
     m.outputTokens! += event.usage.outputTokens;
     m.cacheReadInputTokens! += event.usage.cacheReadInputTokens;
