@@ -8,6 +8,7 @@ export {
   DEFAULT_BEARER_TOKEN,
   DEFAULT_SECRET_ACCESS_KEY,
   defaultWorld,
+  multiFamilyWorld,
 } from "./world/default-world.js";
 export { loadWorldFile, parseWorld, WorldError } from "./world/load.js";
 export type { World, WorldInput } from "./world/schema.js";

@@ -145,7 +145,7 @@ function holdsToolBlocks(messages: unknown[]): boolean {
   );
 }
 
-function convertMessages(messages: unknown): NormalizedMessage[] {
+function convertMessages(messages: unknown, signedReasoning: boolean): NormalizedMessage[] {
   if (!Array.isArray(messages)) throw constraint("null", "messages", "Member must not be null");
   checkConverseContent(messages);
   const out = messages.map((m, i): NormalizedMessage => {
@@ -157,7 +157,11 @@ function convertMessages(messages: unknown): NormalizedMessage[] {
         "Member must satisfy enum value set: [user, assistant]",
       );
     }
-    return { role: message.role, content: convertList(message.content, contentBlock) };
+    // Unsigned reasoning (DeepSeek, gpt-oss) is the model's own scratch text: its template drops it on replay.
+    const convert = signedReasoning
+      ? contentBlock
+      : (b: Json) => (isObject(b.reasoningContent) ? undefined : contentBlock(b));
+    return { role: message.role, content: convertList(message.content, convert) };
   });
   // An empty conversation is refused the same way (seen in the field: a system prompt sent alone).
   if (out.length === 0 || out[0]!.role !== "user") {
@@ -188,8 +192,15 @@ function convertTools(toolConfig: unknown): Json[] {
   });
 }
 
-/** Translates a Converse body; `defaultMaxTokens` applies when inferenceConfig.maxTokens is absent. */
-export function converseToNormalized(body: unknown, defaultMaxTokens: number): NormalizedRequest {
+/**
+ * Translates a Converse body; `defaultMaxTokens` applies when inferenceConfig.maxTokens is absent;
+ * `signedReasoning` false for families whose reasoning carries no signature.
+ */
+export function converseToNormalized(
+  body: unknown,
+  defaultMaxTokens: number,
+  signedReasoning = true,
+): NormalizedRequest {
   if (!isObject(body)) throw validation("Malformed input request, please reformat your input and try again.");
   const inference = isObject(body.inferenceConfig) ? body.inferenceConfig : {};
   const maxTokens = inference.maxTokens;
@@ -250,7 +261,7 @@ export function converseToNormalized(body: unknown, defaultMaxTokens: number): N
     system: convertList(body.system, (b): JsonBlock | undefined =>
       typeof b.text === "string" ? { type: "text", text: b.text } : undefined,
     ),
-    messages: convertMessages(body.messages),
+    messages: convertMessages(body.messages, signedReasoning),
     tools: convertTools(body.toolConfig),
     stopSequences: Array.isArray(stop) ? stop.filter((s): s is string => typeof s === "string") : [],
   };

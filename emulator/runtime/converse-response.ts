@@ -1,3 +1,4 @@
+import type { FoundationModel } from "../world/schema.js";
 import { splitDeltas } from "./chunking.js";
 import { textTokens } from "./tokens.js";
 import type { Reply, ReplyContent, StreamEvent, StreamTiming, UsageCounts } from "./types.js";
@@ -21,21 +22,32 @@ export function converseUsage(usage: UsageCounts): Record<string, unknown> {
   return out;
 }
 
-function converseBlock(block: ReplyContent): Record<string, unknown> {
+/** Whether the model signs its reasoning (Claude does; DeepSeek and gpt-oss return bare reasoning text). */
+export function signsReasoning(model: FoundationModel): boolean {
+  return model.converse?.signedReasoning ?? true;
+}
+
+function converseBlock(block: ReplyContent, signed: boolean): Record<string, unknown> {
   switch (block.type) {
     case "text":
       return { text: block.text };
     case "tool_use":
       return { toolUse: { toolUseId: block.id, name: block.name, input: block.input } };
     case "thinking":
-      return { reasoningContent: { reasoningText: { text: block.thinking, signature: block.signature } } };
+      return {
+        reasoningContent: {
+          reasoningText: signed
+            ? { text: block.thinking, signature: block.signature }
+            : { text: block.thinking },
+        },
+      };
   }
 }
 
 /** The Converse JSON body. */
-export function converseResponse(reply: Reply, latencyMs: number): Record<string, unknown> {
+export function converseResponse(reply: Reply, latencyMs: number, signed = true): Record<string, unknown> {
   return {
-    output: { message: { role: "assistant", content: reply.content.map(converseBlock) } },
+    output: { message: { role: "assistant", content: reply.content.map((b) => converseBlock(b, signed)) } },
     stopReason: reply.stopReason,
     usage: converseUsage(reply.usage),
     metrics: { latencyMs },
@@ -46,7 +58,7 @@ export function converseResponse(reply: Reply, latencyMs: number): Record<string
  * ConverseStream events. Like real Bedrock for Claude: no contentBlockStart for text or reasoning, only for
  * toolUse; messageStop then metadata close the stream.
  */
-export function converseStreamEvents(reply: Reply, timing: StreamTiming): StreamEvent[] {
+export function converseStreamEvents(reply: Reply, timing: StreamTiming, signed = true): StreamEvent[] {
   const events: StreamEvent[] = [];
   const push = (name: string, payload: Record<string, unknown>, tokens = 0): void => {
     events.push({ name, payload: () => payload, tokens });
@@ -67,10 +79,12 @@ export function converseStreamEvents(reply: Reply, timing: StreamTiming): Stream
             textTokens(text),
           );
         }
-        push("contentBlockDelta", {
-          contentBlockIndex,
-          delta: { reasoningContent: { signature: block.signature } },
-        });
+        if (signed) {
+          push("contentBlockDelta", {
+            contentBlockIndex,
+            delta: { reasoningContent: { signature: block.signature } },
+          });
+        }
         break;
       case "tool_use":
         push("contentBlockStart", {

@@ -1,5 +1,5 @@
 import type { ResponseWriter } from "../http/types.js";
-import { converseResponse, converseStreamEvents } from "./converse-response.js";
+import { converseResponse, converseStreamEvents, signsReasoning } from "./converse-response.js";
 import { sendBody, sseEncode, writeStream } from "./delivery.js";
 import { EVENT_STREAM_CONTENT_TYPE, eventFrame, exceptionFrame, padding } from "./eventstream.js";
 import { streamExceptionFrame } from "./faults.js";
@@ -13,7 +13,7 @@ export async function respondConverse(turn: PreparedTurn, res: ResponseWriter): 
   if (fault?.kind === "proxy" && fault.as === "sse") {
     await writeStream(res, {
       headers: { "content-type": "text/event-stream", "x-amzn-requestid": turn.requestId },
-      events: converseStreamEvents(reply, timing),
+      events: converseStreamEvents(reply, timing, signsReasoning(turn.target.model)),
       encode: sseEncode,
       latency: turn.latency,
       timing,
@@ -22,7 +22,10 @@ export async function respondConverse(turn: PreparedTurn, res: ResponseWriter): 
   }
   await sendBody(res, {
     headers: () => ({ "content-type": "application/json", "x-amzn-requestid": turn.requestId }),
-    body: () => JSON.stringify(converseResponse(reply, timing.now() - timing.startedAt)),
+    body: () =>
+      JSON.stringify(
+        converseResponse(reply, timing.now() - timing.startedAt, signsReasoning(turn.target.model)),
+      ),
     fault,
     latency: turn.latency,
     outputTokens: reply.usage.outputTokens,
@@ -34,13 +37,15 @@ export async function respondConverseStream(turn: PreparedTurn, res: ResponseWri
   const { reply, fault, timing } = turn;
   if (fault?.kind === "proxy") {
     if (fault.as === "json") {
-      const body = JSON.stringify(converseResponse(reply, timing.now() - timing.startedAt));
+      const body = JSON.stringify(
+        converseResponse(reply, timing.now() - timing.startedAt, signsReasoning(turn.target.model)),
+      );
       res.send(200, { "content-type": "application/json", "x-amzn-requestid": turn.requestId }, body);
       return;
     }
     await writeStream(res, {
       headers: { "content-type": "text/event-stream", "x-amzn-requestid": turn.requestId },
-      events: converseStreamEvents(reply, timing),
+      events: converseStreamEvents(reply, timing, signsReasoning(turn.target.model)),
       encode: sseEncode,
       latency: turn.latency,
       timing,
@@ -49,7 +54,7 @@ export async function respondConverseStream(turn: PreparedTurn, res: ResponseWri
   }
   await writeStream(res, {
     headers: { "content-type": EVENT_STREAM_CONTENT_TYPE, "x-amzn-requestid": turn.requestId },
-    events: converseStreamEvents(reply, timing),
+    events: converseStreamEvents(reply, timing, signsReasoning(turn.target.model)),
     encode: (event) => {
       const payload = event.payload();
       return eventFrame(event.name, { ...payload, p: padding(`${event.name}:${JSON.stringify(payload)}`) });

@@ -10,7 +10,9 @@ import { parseJsonBody, validateAnthropicBody } from "./anthropic-body.js";
 import { PromptCache } from "./caching.js";
 import { checkConversation } from "./conversation-rules.js";
 import { respondConverse, respondConverseStream } from "./converse.js";
+import { checkConverseFamily, checkInvokeFamily } from "./converse-families.js";
 import { converseToNormalized } from "./converse-request.js";
+import { signsReasoning } from "./converse-response.js";
 import { countTokens } from "./count-tokens.js";
 import { buildOutcome, conversationTurn, Script } from "./engine.js";
 import { httpFaultError, streamExceptionAsHttpError } from "./faults.js";
@@ -81,8 +83,10 @@ export class RuntimeEngine {
 
     const converse = op === "converse" || op === "converse-stream";
     const body = parseJsonBody(req.body);
+    if (converse) checkConverseFamily(body, target.model, op);
+    else checkInvokeFamily(target.model);
     const request = converse
-      ? converseToNormalized(body, target.model.maxOutputTokens)
+      ? converseToNormalized(body, target.model.maxOutputTokens, signsReasoning(target.model))
       : validateAnthropicBody(body);
     checkConversation(request);
     checkParameters(request, target.model);

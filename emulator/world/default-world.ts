@@ -171,6 +171,143 @@ const MODELS: ModelRow[] = [
   current("claude-fable-5-2", "Claude Fable 5.2", 128_000, 512),
 ];
 
+/** A non-Anthropic model served over Converse (docs/emulator-rules.md, "Converse families"). */
+interface ConverseModelRow {
+  modelId: string;
+  modelName: string;
+  providerName: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  onDemand: boolean;
+  promptCaching: boolean;
+  geos: Geography[];
+  converse: {
+    toolUse?: boolean;
+    streamingToolUse?: boolean;
+    cacheTools?: boolean;
+    signedReasoning?: boolean;
+  };
+}
+
+const NO_STREAM_TOOLS = { streamingToolUse: false, cacheTools: false };
+const UNSIGNED_REASONING = { streamingToolUse: false, cacheTools: false, signedReasoning: false };
+
+// One or two models per family Quarry supports over Converse; the families' quirks as cited in the docs.
+const CONVERSE_MODELS: ConverseModelRow[] = [
+  ...(["micro", "lite", "pro"] as const).map((size) => ({
+    modelId: `amazon.nova-${size}-v1:0`,
+    modelName: `Nova ${size[0]!.toUpperCase()}${size.slice(1)}`,
+    providerName: "Amazon",
+    contextWindow: size === "micro" ? 128_000 : 300_000,
+    maxOutputTokens: 10_000,
+    onDemand: true,
+    promptCaching: true,
+    geos: ["us", "eu"] as Geography[],
+    converse: { cacheTools: false },
+  })),
+  {
+    modelId: "meta.llama3-3-70b-instruct-v1:0",
+    modelName: "Llama 3.3 70B Instruct",
+    providerName: "Meta",
+    contextWindow: 128_000,
+    maxOutputTokens: 8_192,
+    onDemand: false,
+    promptCaching: false,
+    geos: ["us"],
+    converse: NO_STREAM_TOOLS,
+  },
+  {
+    modelId: "meta.llama4-maverick-17b-instruct-v1:0",
+    modelName: "Llama 4 Maverick 17B",
+    providerName: "Meta",
+    contextWindow: 1_000_000,
+    maxOutputTokens: 8_192,
+    onDemand: false,
+    promptCaching: false,
+    geos: ["us"],
+    converse: NO_STREAM_TOOLS,
+  },
+  {
+    modelId: "deepseek.r1-v1:0",
+    modelName: "DeepSeek-R1",
+    providerName: "DeepSeek",
+    contextWindow: 128_000,
+    maxOutputTokens: 32_768,
+    onDemand: false,
+    promptCaching: false,
+    geos: ["us"],
+    converse: { ...UNSIGNED_REASONING, toolUse: false },
+  },
+  {
+    modelId: "deepseek.v3-v1:0",
+    modelName: "DeepSeek-V3.1",
+    providerName: "DeepSeek",
+    contextWindow: 128_000,
+    maxOutputTokens: 16_384,
+    onDemand: true,
+    promptCaching: false,
+    geos: [],
+    converse: UNSIGNED_REASONING,
+  },
+  ...(["120b", "20b"] as const).map((size) => ({
+    modelId: `openai.gpt-oss-${size}-1:0`,
+    modelName: `gpt-oss-${size}`,
+    providerName: "OpenAI",
+    contextWindow: 128_000,
+    maxOutputTokens: 32_768,
+    onDemand: true,
+    promptCaching: false,
+    geos: [] as Geography[],
+    converse: UNSIGNED_REASONING,
+  })),
+  {
+    modelId: "mistral.mistral-large-2407-v1:0",
+    modelName: "Mistral Large (24.07)",
+    providerName: "Mistral AI",
+    contextWindow: 128_000,
+    maxOutputTokens: 8_192,
+    onDemand: true,
+    promptCaching: false,
+    geos: [],
+    converse: NO_STREAM_TOOLS,
+  },
+  {
+    modelId: "qwen.qwen3-coder-30b-a3b-v1:0",
+    modelName: "Qwen3 Coder 30B A3B",
+    providerName: "Qwen",
+    contextWindow: 128_000,
+    maxOutputTokens: 16_384,
+    onDemand: true,
+    promptCaching: false,
+    geos: [],
+    converse: { cacheTools: false },
+  },
+];
+
+type ModelInput = NonNullable<WorldInput["models"]>[number];
+
+function converseModel(m: ConverseModelRow, regions: string[]): ModelInput {
+  return {
+    modelId: m.modelId,
+    modelName: m.modelName,
+    providerName: m.providerName,
+    regions: [...regions],
+    inferenceTypes: m.onDemand ? ["ON_DEMAND"] : ["INFERENCE_PROFILE"],
+    inputModalities: ["TEXT"],
+    outputModalities: ["TEXT"],
+    lifecycle: "ACTIVE",
+    contextWindow: m.contextWindow,
+    maxOutputTokens: m.maxOutputTokens,
+    promptCaching: m.promptCaching,
+    minCacheTokens: 1_024,
+    betas: [],
+    thinkingModes: [],
+    countTokens: false,
+    access: { authorized: true, useCaseSubmitted: true, marketplaceAgreement: true },
+    converse: m.converse,
+  };
+}
+
 /** The built-in world: three regions, today's and recent Claude models with their geo profiles, one all-powerful identity. */
 export function defaultWorld(): WorldInput {
   const regions = [...DEFAULT_REGIONS];
@@ -179,27 +316,31 @@ export function defaultWorld(): WorldInput {
     partition: "aws",
     auth: "sigv4",
     regions,
-    models: MODELS.map((m) => ({
-      modelId: m.modelId,
-      modelName: m.modelName,
-      providerName: "Anthropic",
-      anthropicModel: m.anthropicModel,
-      regions: [...regions],
-      // Profile-only models report INFERENCE_PROFILE, as the live ListFoundationModels does (WIRE.md §10.1).
-      inferenceTypes: m.onDemand ? ["ON_DEMAND"] : ["INFERENCE_PROFILE"],
-      inputModalities: ["TEXT", "IMAGE"],
-      outputModalities: ["TEXT"],
-      lifecycle: "ACTIVE",
-      contextWindow: m.contextWindow,
-      maxOutputTokens: m.maxOutputTokens,
-      promptCaching: m.promptCaching,
-      minCacheTokens: m.minCacheTokens,
-      betas: m.betas ?? [...BEDROCK_BETAS],
-      thinkingModes: m.thinkingModes ?? ["enabled", "adaptive"],
-      sampling: m.sampling ?? "free",
-      countTokens: m.countTokens ?? true,
-      access: { authorized: true, useCaseSubmitted: true, marketplaceAgreement: true },
-    })),
+    models: [
+      ...MODELS.map(
+        (m): ModelInput => ({
+          modelId: m.modelId,
+          modelName: m.modelName,
+          providerName: "Anthropic",
+          anthropicModel: m.anthropicModel,
+          regions: [...regions],
+          // Profile-only models report INFERENCE_PROFILE, as the live ListFoundationModels does (WIRE.md §10.1).
+          inferenceTypes: m.onDemand ? ["ON_DEMAND"] : ["INFERENCE_PROFILE"],
+          inputModalities: ["TEXT", "IMAGE"],
+          outputModalities: ["TEXT"],
+          lifecycle: "ACTIVE",
+          contextWindow: m.contextWindow,
+          maxOutputTokens: m.maxOutputTokens,
+          promptCaching: m.promptCaching,
+          minCacheTokens: m.minCacheTokens,
+          betas: m.betas ?? [...BEDROCK_BETAS],
+          thinkingModes: m.thinkingModes ?? ["enabled", "adaptive"],
+          sampling: m.sampling ?? "free",
+          countTokens: m.countTokens ?? true,
+          access: { authorized: true, useCaseSubmitted: true, marketplaceAgreement: true },
+        }),
+      ),
+    ],
     inferenceProfiles: MODELS.flatMap((m) => m.geos.map((geo) => ({ geo, modelId: m.modelId }))),
     applicationProfiles: [],
     identities: [
@@ -214,4 +355,18 @@ export function defaultWorld(): WorldInput {
     ],
     script: [],
   };
+}
+
+/**
+ * The built-in world plus one or two models of every family Quarry calls over Converse (Nova, Llama,
+ * DeepSeek, gpt-oss, Mistral, Qwen), with their profiles and quirks (docs/emulator-rules.md).
+ */
+export function multiFamilyWorld(): WorldInput {
+  const world = defaultWorld();
+  world.models = [...(world.models ?? []), ...CONVERSE_MODELS.map((m) => converseModel(m, world.regions))];
+  world.inferenceProfiles = [
+    ...(world.inferenceProfiles ?? []),
+    ...CONVERSE_MODELS.flatMap((m) => m.geos.map((geo) => ({ geo, modelId: m.modelId }))),
+  ];
+  return world;
 }

@@ -30,6 +30,20 @@ export const ModelAccess = z
   })
   .strict();
 
+/** Per-family Converse behaviour; Claude's is all true. */
+export const ConverseTraits = z
+  .object({
+    /** false → a toolConfig is refused: "This model doesn't support tool use." */
+    toolUse: z.boolean().default(true),
+    /** false → ConverseStream with a toolConfig is refused: "…tool use in streaming mode." */
+    streamingToolUse: z.boolean().default(true),
+    /** false → a cachePoint inside toolConfig.tools is refused (Nova caches system and messages only). */
+    cacheTools: z.boolean().default(true),
+    /** false → reasoningContent is returned without a signature (DeepSeek, gpt-oss). */
+    signedReasoning: z.boolean().default(true),
+  })
+  .strict();
+
 export const FoundationModel = z
   .object({
     modelId: z
@@ -63,6 +77,8 @@ export const FoundationModel = z
     /** false → CountTokens answers "The provided model doesn't support counting tokens." */
     countTokens: z.boolean().default(true),
     access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),
+    /** What the model takes over Converse (docs/emulator-rules.md, "Converse families"); omitted = Claude's. */
+    converse: ConverseTraits.optional(),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { BedrockConnection } from "../bedrock/connection.js";
 import type { ModelPrice, ModelProvider, ModelRole } from "../model/types.js";
 import { type BedrockSession, routeFor } from "../providers/create-bedrock.js";
+import { wireFields } from "../providers/select-wire.js";
 import { guardProvider, type SecretRegistry } from "../secrets/index.js";
 
 /** The model a subagent talks to when it is not its parent's: a provider and what the loop needs to know. */
@@ -48,7 +49,11 @@ export function createAgentModels(o: {
     }
     const resolved = await o.connection.resolve("subagent", requested);
     if (resolved.sendId === bedrock.main.sendId) return undefined;
-    const route = await routeFor(o.connection, "subagent", resolved);
+    const route = {
+      ...(await routeFor(o.connection, "subagent", resolved)),
+      // Over its own wire: a Nova subagent under a Claude parent speaks Converse.
+      ...wireFields(resolved, o.connection.settings.claudeWire?.value, "main"),
+    };
     return {
       provider: guardProvider(bedrock.provider.withMain(route), o.secrets),
       name: resolved.sendId,

@@ -384,3 +384,212 @@ export const ALIAS_TARGETS = {
   sonnet: "anthropic.claude-sonnet-4-6",
   haiku: "anthropic.claude-haiku-4-5-20251001-v1:0",
 } as const;
+
+// --- Models Quarry calls over Converse (docs/providers.md) ----------------------------------------------
+//
+// Sources (docs/providers.md has the table): streaming tool use refused with "This model doesn't support tool
+// use in streaming mode." for Llama 4 (earendil-works/pi#3739, brave/brave-browser#52955), Llama 3.x
+// (langchain-aws#140), Mistral Large (brave/brave-browser#52158), DeepSeek (obot-platform/obot#4101,
+// LibreChat#6351) and gpt-oss (run-llama/llama_index#19655); DeepSeek-R1 takes no tools at all
+// (langchain-aws#447). Nova caches system and messages but not tools (AWS prompt-caching docs, recalled).
+// Context windows and prices are Bedrock's on-demand list as recalled in late 2026 — not in WIRE.md — so
+// every price is `assumed` and `catalogOverrides` corrects any row. Profile geographies are hints only:
+// ListInferenceProfiles wins.
+
+const NONE = { toolUse: true, converse: true, invoke: false } as const;
+const NO_CACHE = (input: number, output: number) => ({ input, output, cacheWrite: input, cacheRead: input });
+
+function converseRow(
+  row: Omit<
+    CatalogEntry,
+    "anthropicNames" | "context1m" | "lifecycle" | "priceSource" | "toolUse" | "converse" | "invoke"
+  > &
+    Partial<Pick<CatalogEntry, "toolUse">>,
+): CatalogEntry {
+  return {
+    ...NONE,
+    anthropicNames: [],
+    context1m: "none",
+    lifecycle: "active",
+    priceSource: "assumed",
+    ...row,
+  };
+}
+
+const NOVA = { systemPrompt: true, streamingToolUse: true, cacheTools: false, reasoning: false };
+// Llama and Mistral Large answer tool use over Converse but refuse it on ConverseStream.
+const NO_STREAM_TOOLS = { systemPrompt: true, streamingToolUse: false, cacheTools: false, reasoning: false };
+// DeepSeek and gpt-oss return reasoningContent (no signature) and refuse tool use on ConverseStream.
+const REASONING = { systemPrompt: true, streamingToolUse: false, cacheTools: false, reasoning: true };
+const PLAIN = { systemPrompt: true, streamingToolUse: true, cacheTools: false, reasoning: false };
+
+/** Non-Anthropic models with tool use (and DeepSeek R1, which has none), called over Converse. */
+export const CONVERSE_CATALOG: readonly CatalogEntry[] = [
+  converseRow({
+    id: "amazon.nova-micro-v1:0",
+    family: "nova",
+    provider: "Amazon",
+    displayName: "Nova Micro",
+    contextWindow: 128_000,
+    maxOutput: { default: 5_000, upper: 10_000 },
+    thinking: "none",
+    promptCaching: true,
+    vision: false,
+    geos: ["us", "eu", "apac"],
+    onDemand: true,
+    price: { input: 0.035, output: 0.14, cacheWrite: 0.035, cacheRead: 0.00875 },
+    converseFeatures: NOVA,
+  }),
+  converseRow({
+    id: "amazon.nova-lite-v1:0",
+    family: "nova",
+    provider: "Amazon",
+    displayName: "Nova Lite",
+    contextWindow: 300_000,
+    maxOutput: { default: 5_000, upper: 10_000 },
+    thinking: "none",
+    promptCaching: true,
+    vision: true,
+    geos: ["us", "eu", "apac"],
+    onDemand: true,
+    price: { input: 0.06, output: 0.24, cacheWrite: 0.06, cacheRead: 0.015 },
+    converseFeatures: NOVA,
+  }),
+  converseRow({
+    id: "amazon.nova-pro-v1:0",
+    family: "nova",
+    provider: "Amazon",
+    displayName: "Nova Pro",
+    contextWindow: 300_000,
+    maxOutput: { default: 5_000, upper: 10_000 },
+    thinking: "none",
+    promptCaching: true,
+    vision: true,
+    geos: ["us", "eu", "apac"],
+    onDemand: true,
+    price: { input: 0.8, output: 3.2, cacheWrite: 0.8, cacheRead: 0.2 },
+    converseFeatures: NOVA,
+  }),
+  converseRow({
+    id: "meta.llama3-3-70b-instruct-v1:0",
+    family: "llama",
+    provider: "Meta",
+    displayName: "Llama 3.3 70B Instruct",
+    contextWindow: 128_000,
+    maxOutput: { default: 4_096, upper: 8_192 },
+    thinking: "none",
+    promptCaching: false,
+    vision: false,
+    geos: ["us"],
+    onDemand: false,
+    price: NO_CACHE(0.72, 0.72),
+    converseFeatures: NO_STREAM_TOOLS,
+  }),
+  converseRow({
+    id: "meta.llama4-maverick-17b-instruct-v1:0",
+    family: "llama",
+    provider: "Meta",
+    displayName: "Llama 4 Maverick 17B",
+    contextWindow: 1_000_000,
+    maxOutput: { default: 4_096, upper: 8_192 },
+    thinking: "none",
+    promptCaching: false,
+    vision: true,
+    geos: ["us"],
+    onDemand: false,
+    price: NO_CACHE(0.24, 0.97),
+    converseFeatures: NO_STREAM_TOOLS,
+  }),
+  converseRow({
+    id: "deepseek.r1-v1:0",
+    family: "deepseek",
+    provider: "DeepSeek",
+    displayName: "DeepSeek-R1",
+    contextWindow: 128_000,
+    maxOutput: { default: 8_192, upper: 32_768 },
+    thinking: "none",
+    promptCaching: false,
+    // R1 on Bedrock takes no tools: listed for `quarry models`, refused as an agent model.
+    toolUse: false,
+    vision: false,
+    geos: ["us"],
+    onDemand: false,
+    price: NO_CACHE(1.35, 5.4),
+    converseFeatures: REASONING,
+  }),
+  converseRow({
+    id: "deepseek.v3-v1:0",
+    family: "deepseek",
+    provider: "DeepSeek",
+    displayName: "DeepSeek-V3.1",
+    contextWindow: 128_000,
+    maxOutput: { default: 8_192, upper: 16_384 },
+    thinking: "none",
+    promptCaching: false,
+    vision: false,
+    geos: [],
+    onDemand: true,
+    price: NO_CACHE(0.58, 1.68),
+    converseFeatures: REASONING,
+  }),
+  converseRow({
+    id: "openai.gpt-oss-120b-1:0",
+    family: "gpt-oss",
+    provider: "OpenAI",
+    displayName: "gpt-oss-120b",
+    contextWindow: 128_000,
+    maxOutput: { default: 8_192, upper: 32_768 },
+    thinking: "none",
+    promptCaching: false,
+    vision: false,
+    geos: [],
+    onDemand: true,
+    price: NO_CACHE(0.15, 0.6),
+    converseFeatures: REASONING,
+  }),
+  converseRow({
+    id: "openai.gpt-oss-20b-1:0",
+    family: "gpt-oss",
+    provider: "OpenAI",
+    displayName: "gpt-oss-20b",
+    contextWindow: 128_000,
+    maxOutput: { default: 8_192, upper: 32_768 },
+    thinking: "none",
+    promptCaching: false,
+    vision: false,
+    geos: [],
+    onDemand: true,
+    price: NO_CACHE(0.07, 0.3),
+    converseFeatures: REASONING,
+  }),
+  converseRow({
+    id: "mistral.mistral-large-2407-v1:0",
+    family: "mistral",
+    provider: "Mistral AI",
+    displayName: "Mistral Large 2",
+    contextWindow: 128_000,
+    maxOutput: { default: 4_096, upper: 8_192 },
+    thinking: "none",
+    promptCaching: false,
+    vision: false,
+    geos: [],
+    onDemand: true,
+    price: NO_CACHE(2, 6),
+    converseFeatures: NO_STREAM_TOOLS,
+  }),
+  converseRow({
+    id: "qwen.qwen3-coder-30b-a3b-v1:0",
+    family: "qwen",
+    provider: "Qwen",
+    displayName: "Qwen3 Coder 30B",
+    contextWindow: 128_000,
+    maxOutput: { default: 8_192, upper: 16_384 },
+    thinking: "none",
+    promptCaching: false,
+    vision: false,
+    geos: [],
+    onDemand: true,
+    price: NO_CACHE(0.15, 0.6),
+    converseFeatures: PLAIN,
+  }),
+];

@@ -3,8 +3,26 @@
 import type { ModelPrice } from "../model/types.js";
 import type { Geo } from "./geography.js";
 
-/** A model family; also the alias names users type (`opus`, `sonnet`, `haiku`). */
-export type ModelFamily = "opus" | "sonnet" | "haiku" | "fable";
+/** A model family; for Claude also the alias names users type (`opus`, `sonnet`, `haiku`). */
+export type ModelFamily = "opus" | "sonnet" | "haiku" | "fable" | ConverseFamily;
+
+/** Families served over Converse only (docs/providers.md). */
+export type ConverseFamily = "nova" | "llama" | "deepseek" | "gpt-oss" | "mistral" | "qwen";
+
+/**
+ * What a model takes over Converse that ListFoundationModels does not say (docs/providers.md, "Converse").
+ * Absent on a row = Claude's behaviour (everything on).
+ */
+export interface ConverseFeatures {
+  /** Takes `system` blocks; otherwise the system prompt is sent as the first user text. */
+  systemPrompt: boolean;
+  /** Streams tool use; otherwise a turn with tools is sent as a non-streamed Converse call. */
+  streamingToolUse: boolean;
+  /** Takes a `cachePoint` inside `toolConfig.tools` (Nova caches system and messages only). */
+  cacheTools: boolean;
+  /** Returns `reasoningContent` blocks (replayed on the next turn as they came). */
+  reasoning: boolean;
+}
 
 /** How a model thinks: not at all, `thinking.type: "enabled"` with a budget, or `"adaptive"` (+ effort). */
 export type ThinkingMode = "none" | "enabled" | "adaptive";
@@ -34,4 +52,8 @@ export interface CatalogEntry {
   price: ModelPrice;
   /** `list` = Anthropic's published price; `assumed` = copied from the tier, check before trusting. */
   priceSource: "list" | "assumed";
+  /** ListFoundationModels' providerName; absent = Anthropic. */
+  provider?: string;
+  /** Converse quirks; absent = Claude's (all on). */
+  converseFeatures?: ConverseFeatures;
 }

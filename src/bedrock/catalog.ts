@@ -2,11 +2,11 @@
 // applies the user's `catalogOverrides` and supplies conservative defaults for models it doesn't know.
 
 import { z } from "zod";
-import { ALIAS_TARGETS, CATALOG } from "./catalog-data.js";
-import type { CatalogEntry, ModelFamily, ThinkingMode } from "./catalog-entry.js";
+import { ALIAS_TARGETS, CATALOG, CONVERSE_CATALOG } from "./catalog-data.js";
+import type { CatalogEntry, ConverseFeatures, ModelFamily, ThinkingMode } from "./catalog-entry.js";
 import type { Geo } from "./geography.js";
 
-export type { CatalogEntry, ModelFamily, ThinkingMode } from "./catalog-entry.js";
+export type { CatalogEntry, ConverseFeatures, ModelFamily, ThinkingMode } from "./catalog-entry.js";
 
 /** The aliases Quarry accepts. */
 export type ModelAlias = keyof typeof ALIAS_TARGETS;
@@ -36,6 +36,10 @@ export interface ModelCapabilities {
   onDemand: boolean;
   price?: ModelPrice;
   priceSource?: "list" | "assumed";
+  /** ListFoundationModels' providerName; absent = Anthropic. */
+  provider?: string;
+  /** Converse quirks (src/providers/converse-body.ts); absent = Claude's, all on. */
+  converseFeatures?: ConverseFeatures;
 }
 
 /** One override entry: any capability, with `price` settable field by field. */
@@ -55,7 +59,18 @@ const priceSchema = z.object({
 export const capabilityOverrideSchema = z
   .object({
     displayName: z.string(),
-    family: z.enum(["opus", "sonnet", "haiku", "fable"]),
+    family: z.enum([
+      "opus",
+      "sonnet",
+      "haiku",
+      "fable",
+      "nova",
+      "llama",
+      "deepseek",
+      "gpt-oss",
+      "mistral",
+      "qwen",
+    ]),
     contextWindow: z.number().int().positive(),
     context1m: z.enum(["none", "beta", "native"]),
     maxOutputDefault: z.number().int().positive(),
@@ -76,11 +91,16 @@ export const capabilityOverrideSchema = z
 /** Zod schema for the whole settings `catalogOverrides` map. */
 export const catalogOverridesSchema = z.record(z.string(), capabilityOverrideSchema);
 
-const BY_ID = new Map(CATALOG.map((entry) => [entry.id, entry]));
+const BY_ID = new Map([...CATALOG, ...CONVERSE_CATALOG].map((entry) => [entry.id, entry]));
 
 /** The catalog rows, in catalog order. */
 export function catalogEntries(): readonly CatalogEntry[] {
   return CATALOG;
+}
+
+/** The rows of models Quarry calls over Converse only (Nova, Llama, DeepSeek, gpt-oss, …). */
+export function converseCatalogEntries(): readonly CatalogEntry[] {
+  return CONVERSE_CATALOG;
 }
 
 /** The catalog row for a foundation-model ID, if any. */
@@ -123,6 +143,8 @@ function fromEntry(entry: CatalogEntry): ModelCapabilities {
     onDemand: entry.onDemand,
     price: entry.price,
     priceSource: entry.priceSource,
+    ...(entry.provider ? { provider: entry.provider } : {}),
+    ...(entry.converseFeatures ? { converseFeatures: entry.converseFeatures } : {}),
   };
 }
 
@@ -147,6 +169,18 @@ export function unknownModelCapabilities(foundationModelId: string): ModelCapabi
     invoke: true,
     profileGeos: [],
     onDemand: !foundationModelId.startsWith("anthropic.claude-"),
+    // An unknown non-Claude model goes over Converse; a non-streamed call with tools works for every family.
+    ...(foundationModelId.startsWith("anthropic.") || foundationModelId === ""
+      ? {}
+      : {
+          invoke: false,
+          converseFeatures: {
+            systemPrompt: true,
+            streamingToolUse: false,
+            cacheTools: false,
+            reasoning: true,
+          },
+        }),
   };
 }
 

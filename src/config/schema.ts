@@ -42,6 +42,7 @@ export interface SettingValues {
   awsSharedCredentialsFile: string;
   sandbox: string;
   notifications: string;
+  claudeWire: string;
 }
 
 /** Every single-valued setting, model pins included under their dotted file key. */
@@ -106,6 +107,8 @@ export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
   sandbox: { kind: "string", env: ["QUARRY_SANDBOX"] },
   // bell | osc9 | off, checked by src/ui/tui/notify.ts.
   notifications: { kind: "string", env: ["QUARRY_NOTIFICATIONS"] },
+  // invoke | converse: the Bedrock API for Claude models, checked by src/providers/select-wire.ts.
+  claudeWire: { kind: "string", env: ["QUARRY_CLAUDE_WIRE"] },
 };
 
 /** All scalar keys, in table order (the order `quarry config` lists them). */

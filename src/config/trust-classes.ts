@@ -77,6 +77,8 @@ export const TRUST_CLASSES: Readonly<Record<GatedKey, TrustClass>> = {
   ignoreConfiguredEndpointUrls: needs("turns your configured endpoints off"),
   awsConfigFile: needs("reads AWS profiles (which can run credential_process commands) from another file"),
   awsSharedCredentialsFile: CREDENTIALS,
+  // Same model, account and region either way; only the request format changes (docs/providers.md).
+  claudeWire: preference,
   "permissions.allow": needs("allows tools without asking"),
   "permissions.deny": narrows,
   // Read by src/hooks/settings.ts, which applies this class to project files of every format (.claude too).

@@ -4,11 +4,13 @@ import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
 import type { RetryPolicy } from "../model/retry.js";
 import { ModelRouter } from "../model/router.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
+import { ConverseClient } from "./converse-client.js";
+import { WireClient, type WireRoute, wireFields } from "./select-wire.js";
 import { callLimitsFromEnv } from "./timeouts.js";
 
 /** The provider a session uses, with what each role resolved to and anything the user should be told. */
 export interface BedrockSession {
-  provider: ModelRouter<ModelRoute>;
+  provider: ModelRouter<WireRoute>;
   main: ResolvedModel;
   /** Undefined when the side model could not be resolved and side tasks use the main model. */
   side: ResolvedModel | undefined;
@@ -64,11 +66,23 @@ export async function createBedrockSession(
   }
   const { limits, warnings: limitWarnings } = callLimitsFromEnv(connection.env);
   warnings.push(...limitWarnings);
-  const mainRoute = await routeFor(connection, "main", main);
+  // Each route carries its wire (Invoke or Converse, src/providers/select-wire.ts).
+  const claudeWire = connection.settings.claudeWire?.value;
+  const mainRoute = {
+    ...(await routeFor(connection, "main", main)),
+    ...wireFields(main, claudeWire, "main"),
+  };
+  const sideRoute = side && {
+    ...(await routeFor(connection, "small", side)),
+    ...wireFields(side, claudeWire, "small"),
+  };
   const provider = new ModelRouter({
-    client: new BedrockInvokeClient(connection.credentials, limits),
+    client: new WireClient({
+      invoke: new BedrockInvokeClient(connection.credentials, limits),
+      converse: new ConverseClient(connection.credentials, limits),
+    }),
     main: mainRoute,
-    side: side ? await routeFor(connection, "small", side) : undefined,
+    side: sideRoute,
     caching: !connection.settings.disablePromptCaching.value,
     retry: options.retry ?? limits.retry,
     onNotice: options.onNotice,

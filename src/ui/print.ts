@@ -23,6 +23,8 @@ export interface PrintSink {
  */
 export class PrintRenderer {
   private sessionId = "";
+  /** Usage and cost per model, as Claude Code's result reports it (`modelUsage`). */
+  private readonly modelUsage: Record<string, Record<string, number>> = {};
   private readonly out: PrintSink;
   /** stream-json never repeats text after a retry (src/agent/stream-continuity.ts). */
   private readonly continuity = new StreamContinuity();
@@ -47,6 +49,7 @@ export class PrintRenderer {
   /** Handles one event. */
   handle(event: AgentEvent): void {
     if (event.type === "session_start") this.sessionId = event.sessionId;
+    if (event.type === "usage") this.addModelUsage(event);
     if (this.format === "stream-json" || this.format === "quarry-events") {
       // A subagent's events keep their own session id (docs/architecture.md#the-protocol).
       for (const e of this.continuity.filter(event))
@@ -78,6 +81,22 @@ export class PrintRenderer {
     }
   }
 
+  private addModelUsage(event: Extract<AgentEvent, { type: "usage" }>): void {
+    const m = this.modelUsage[event.model] ?? {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+      costUSD: 0,
+    };
+    this.modelUsage[event.model] = m;
+    m.inputTokens! += event.usage.inputTokens;
+    m.outputTokens! += event.usage.outputTokens;
+    m.cacheReadInputTokens! += event.usage.cacheReadInputTokens;
+    m.cacheCreationInputTokens! += event.usage.cacheCreationInputTokens;
+    m.costUSD = Number((m.costUSD! + event.costUsd).toFixed(6));
+  }
+
   private result(event: Extract<AgentEvent, { type: "done" }>) {
     const subtype =
       event.reason === "end_turn"
@@ -100,6 +119,7 @@ export class PrintRenderer {
         cache_creation_input_tokens: event.usage.cacheCreationInputTokens,
         cache_read_input_tokens: event.usage.cacheReadInputTokens,
       },
+      modelUsage: this.modelUsage,
     };
   }
 }

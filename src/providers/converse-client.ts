@@ -1,0 +1,160 @@
+import type { ConverseCommandOutput, ConverseStreamCommandInput } from "@aws-sdk/client-bedrock-runtime";
+import type { ConverseFeatures } from "../bedrock/catalog.js";
+import type { CredentialCache } from "../bedrock/credentials.js";
+import { classifyBedrockError, streamCutError } from "../bedrock/errors.js";
+import type { ModelClient, WireOptions } from "../model/client.js";
+import type { QuarryError } from "../model/errors.js";
+import type { AssistantMessage, ProviderEvent, TurnRequest } from "../model/types.js";
+import type { ModelRoute } from "./bedrock-invoke-client.js";
+import { estimateTokens } from "./bedrock-invoke-client.js";
+import { buildConverseInput } from "./converse-body.js";
+import { converseStopOutcome } from "./converse-stop.js";
+import { ConverseAssembler, eventsOfMessage, messageFromConverse } from "./converse-stream.js";
+import { type CallLimits, callLimitsFromEnv, IdleWatchdog, type StallPhase, stallError } from "./timeouts.js";
+
+/** A route called over Converse: the Bedrock route plus what the model takes there. */
+export interface ConverseRoute extends ModelRoute {
+  converseFeatures: ConverseFeatures;
+  /** Claude over Converse: thinking and betas go in additionalModelRequestFields. */
+  anthropic: boolean;
+}
+
+/**
+ * Bedrock's Converse / ConverseStream (WIRE.md §4.4–4.5) on the AWS SDK client of the route's region — the
+ * same credentials, HTTP handler and limits as the Invoke client (src/bedrock/clients.ts,
+ * src/providers/timeouts.ts). One attempt per call; the router retries. Families that cannot stream tool
+ * use get a non-streamed Converse call when the turn offers tools, replayed as events.
+ */
+export class ConverseClient implements ModelClient<ConverseRoute> {
+  private readonly limits: CallLimits;
+
+  /** `limits`: idle and request timeouts (src/providers/timeouts.ts); the defaults when absent. */
+  constructor(
+    private readonly credentials?: CredentialCache,
+    limits?: CallLimits,
+  ) {
+    this.limits = limits ?? callLimitsFromEnv({}).limits;
+  }
+
+  async *stream(
+    route: ConverseRoute,
+    request: TurnRequest,
+    options: WireOptions,
+  ): AsyncIterable<ProviderEvent> {
+    const input = inputFor(route, request, options);
+    if (input.toolConfig && !route.converseFeatures.streamingToolUse) {
+      const message = await this.call(route, input, request.signal);
+      yield* noticeFor(route, message.notice);
+      yield* eventsOfMessage(message.message);
+      return;
+    }
+    const { ConverseStreamCommand } = await import("@aws-sdk/client-bedrock-runtime");
+    const assembler = new ConverseAssembler(route.sendId);
+    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
+    let phase: StallPhase = "before-headers";
+    try {
+      const response = await route.client.send(new ConverseStreamCommand(input), {
+        abortSignal: watchdog.signal,
+      });
+      phase = "before-events";
+      watchdog.touch();
+      for await (const event of response.stream ?? []) {
+        watchdog.touch();
+        for (const out of assembler.push(event)) {
+          if (out.type === "tool_use_start") phase = "mid-tool-call";
+          else if (out.type === "block_stop" || phase === "before-events") phase = "mid-text";
+          yield out;
+        }
+      }
+    } catch (err) {
+      if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
+      throw err;
+    } finally {
+      watchdog.stop();
+    }
+    if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
+    if (!assembler.done) throw streamCutError("(the stream ended before messageStop)", route.context);
+    const outcome = converseStopOutcome(assembler.rawStopReason, route.context);
+    if (outcome.kind === "error") throw outcome.error;
+    yield* noticeFor(route, outcome.notice);
+    yield { type: "message_stop", message: assembler.message(outcome.stopReason) };
+  }
+
+  async invoke(route: ConverseRoute, request: TurnRequest, options: WireOptions): Promise<AssistantMessage> {
+    return (await this.call(route, inputFor(route, request, options), request.signal)).message;
+  }
+
+  async countTokens(route: ConverseRoute, request: TurnRequest): Promise<number> {
+    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
+    try {
+      const { CountTokensCommand } = await import("@aws-sdk/client-bedrock-runtime");
+      const { messages, system, toolConfig } = inputFor(route, request, { caching: false });
+      const out = await route.client.send(
+        new CountTokensCommand({
+          modelId: route.foundationModelId,
+          input: { converse: { messages, system, toolConfig } },
+        }),
+        { abortSignal: watchdog.signal },
+      );
+      return out.inputTokens ?? estimateTokens(request);
+    } catch {
+      // Most non-Claude models cannot count; the estimate drives the context meter well enough.
+      return estimateTokens(request);
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  classify(err: unknown, route: ConverseRoute): QuarryError {
+    return classifyBedrockError(err, route.context);
+  }
+
+  async refreshCredentials(): Promise<boolean> {
+    if (!this.credentials) return false;
+    this.credentials.invalidate();
+    return this.credentials.tryAuthRefresh();
+  }
+
+  /** One non-streamed Converse call, its stop reason mapped (an error stop throws). */
+  private async call(
+    route: ConverseRoute,
+    input: ConverseStreamCommandInput,
+    signal: AbortSignal | undefined,
+  ): Promise<{ message: AssistantMessage; notice?: string }> {
+    const { ConverseCommand } = await import("@aws-sdk/client-bedrock-runtime");
+    // A whole-body call has no events to watch: one deadline for all of it (API_TIMEOUT_MS).
+    const watchdog = new IdleWatchdog(this.limits.requestMs, signal);
+    let out: ConverseCommandOutput;
+    try {
+      out = await route.client.send(new ConverseCommand(input), { abortSignal: watchdog.signal });
+    } catch (err) {
+      if (watchdog.fired) throw stallError("whole-call", this.limits).withContext(route.context);
+      throw err;
+    } finally {
+      watchdog.stop();
+    }
+    const { message, rawStopReason } = messageFromConverse(out, route.sendId);
+    const outcome = converseStopOutcome(rawStopReason, route.context);
+    if (outcome.kind === "error") throw outcome.error;
+    return { message: { ...message, stopReason: outcome.stopReason }, notice: outcome.notice };
+  }
+}
+
+function inputFor(
+  route: ConverseRoute,
+  request: TurnRequest,
+  options: WireOptions,
+): ConverseStreamCommandInput {
+  return buildConverseInput(request, {
+    modelId: route.sendId,
+    maxTokens: request.maxTokens ?? route.defaultMaxTokens,
+    caching: options.caching,
+    features: route.converseFeatures,
+    anthropic: route.anthropic,
+    betas: route.betas,
+  });
+}
+
+function* noticeFor(_route: ConverseRoute, notice: string | undefined): Iterable<ProviderEvent> {
+  if (notice) yield { type: "notice", message: notice };
+}
