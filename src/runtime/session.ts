@@ -18,7 +18,7 @@ import type { AgentEvent, EventOf, ProtocolEvent } from "../protocol/events.js";
 import { TRANSIENT_EVENT_TYPES } from "../protocol/events.js";
 import type { Operation } from "../protocol/operations.js";
 import { EventStamper } from "../protocol/stamp.js";
-import { createBedrockSession } from "../providers/create-bedrock.js";
+import { createModelSession } from "../providers/create-model-session.js";
 import { resolveSandboxMode, SessionSandbox } from "../sandbox/index.js";
 import {
   addResolvedCredentials,
@@ -348,12 +348,6 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     trustProject: config.trustProject,
   });
   const warnings = [...settings.warnings];
-  if (settings.provider?.value === "anthropic") {
-    throw new UsageError(
-      `The direct Anthropic API (chosen by ${describeSource(settings.provider.source)}) is not supported yet; Quarry talks to Claude on Amazon Bedrock.`,
-      "export CLAUDE_CODE_USE_BEDROCK=1 (and AWS_REGION, AWS credentials), then run `quarry doctor`.",
-    );
-  }
   // Everything that can fail on a typo (permission rules, a session id) is checked before any network call.
   const projectRoot = findRepoRoot(cwd) ?? cwd;
   // Leftovers of a killed Quarry (atomic-write temp files, sandbox placeholders) go before anything else runs.
@@ -407,6 +401,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   const secrets = options.secrets ?? (await createSessionSecrets({ env }));
   secrets.add(settings.bearerToken?.value.reveal(), "bearer token");
   secrets.add(settings.anthropicApiKey?.value.reveal(), "Anthropic API key");
+  secrets.add(settings.anthropicAuthToken?.value.reveal(), "Anthropic auth token");
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pendingNotices: string[] = [];
   const notices = { drain: () => pendingNotices.splice(0, pendingNotices.length) };
@@ -433,11 +428,20 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     notify: (m) => pendingNotices.push(m),
   });
   const mcpStarted = mcp.manager.start();
-  let bedrock: Awaited<ReturnType<typeof createBedrockSession>>;
+  let bedrock: Awaited<ReturnType<typeof createModelSession>>;
   try {
-    const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
-    connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
-    bedrock = await createBedrockSession(connection, { onNotice: (m) => pendingNotices.push(m) });
+    // Bedrock, Mantle or the Anthropic API, per role (docs/providers.md); AWS is connected only if a role needs it.
+    bedrock = await createModelSession({
+      settings,
+      env,
+      connect: async () => {
+        const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+        connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
+        return connection;
+      },
+      announce: (m) => warnings.push(m),
+      onNotice: (m) => pendingNotices.push(m),
+    });
   } catch (err) {
     await mcp.manager.close();
     throw err;
