@@ -63,6 +63,8 @@ export const FoundationModel = z
     /** false → CountTokens answers "The provided model doesn't support counting tokens." */
     countTokens: z.boolean().default(true),
     access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),
+    /** Which endpoints serve it: bedrock-runtime (Invoke/Converse), Mantle (bare IDs), or both (docs/providers.md). */
+    serving: z.enum(["runtime", "mantle", "both"]).default("both"),
   })
   .strict();
 
@@ -285,6 +287,14 @@ export const World = z
     identities: z.array(Identity).default([]),
     script: z.array(ScriptRule).default([]),
     latency: Latency.default({ requestMs: 0, firstTokenMs: 0, tokensPerSecond: 0 }),
+    /** The Anthropic API stand-in's credentials: x-api-key values and gateway bearer tokens (emulator/anthropic-api). */
+    anthropicApi: z
+      .object({
+        apiKeys: z.array(z.string().min(8)).default([]),
+        authTokens: z.array(z.string().min(8)).default([]),
+      })
+      .strict()
+      .default({ apiKeys: [], authTokens: [] }),
     /** Page size of ListInferenceProfiles when the caller gives no maxResults (small values test pagination). */
     pageSize: z.number().int().min(1).max(1000).default(1000),
   })

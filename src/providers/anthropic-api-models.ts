@@ -1,4 +1,4 @@
-import { findByAnthropicName, findCatalogEntry, lookupModel } from "../bedrock/catalog.js";
+import { findByAnthropicName, findCatalogEntry, isModelAlias, lookupModel } from "../bedrock/catalog.js";
 import { parseModelId } from "../bedrock/model-id.js";
 import type { ResolvedModel } from "../bedrock/resolver.js";
 import { catalogOverrideValues } from "../config/index.js";
@@ -19,7 +19,7 @@ export function resolveAnthropicApiModel(request: MessagesModelRequest): Resolve
       : undefined;
   const entry = findByAnthropicName(requested) ?? (bedrockId ? findCatalogEntry(bedrockId) : undefined);
   const sendId = entry && !entry.anthropicNames.includes(requested) ? entry.anthropicNames[0]! : requested;
-  if (bedrockId && sendId !== requested) {
+  if (bedrockId && sendId !== requested && !isModelAlias(request.requested)) {
     request.announce?.(`The Anthropic API takes Anthropic model names: using ${sendId} for "${requested}".`);
   }
   const capabilities = entry
