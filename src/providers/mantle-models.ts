@@ -63,7 +63,7 @@ export function resolveMantleModel(request: MessagesModelRequest): ResolvedModel
       `Set ${request.source ?? "ANTHROPIC_MODEL"}=${bare}, or use the profile on Bedrock's Invoke endpoint (--provider bedrock).`,
     );
   }
-  if (parsed.kind === "arn") {
+  if (parsed.kind === "arn" || requested.startsWith("arn:")) {
     throw fail(
       `"${requested}" is an ARN; Bedrock's Mantle endpoint takes bare model IDs such as anthropic.claude-sonnet-4-5.`,
       `Set ${request.source ?? "ANTHROPIC_MODEL"} to a bare model ID, or use the ARN with --provider bedrock.`,
