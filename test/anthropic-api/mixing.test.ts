@@ -42,7 +42,9 @@ describe("main and side models on different providers (built CLI, emulator)", ()
     // …and was answered by the main model on the Anthropic API instead, with the reason shown.
     const api = log.filter((e) => e.service === "anthropic-api");
     expect(api.some((e) => e.notes.stream === false && e.status === 200)).toBe(true);
-    expect(run.stderr).toMatch(/Side-task model us\.anthropic\.claude-haiku-4-5-20251001-v1:0 is unavailable/);
+    expect(run.stderr).toMatch(
+      /Side-task model us\.anthropic\.claude-haiku-4-5-20251001-v1:0 is unavailable/,
+    );
     expect(run.stderr).toContain("Using the main model claude-sonnet-4-6 for side tasks");
   });
 });
