@@ -137,4 +137,28 @@ describe("the edit task over the Anthropic API and Mantle (built CLI, emulator)"
     expect(run.stderr).not.toContain("sk-ant-api03-wrong-key-0000");
     expect(started.emulator.log.filter((e) => e.service === "anthropic-api")).toHaveLength(1);
   });
+
+  it("a 529 overload is retried by Quarry's retry policy, not the SDK's", async () => {
+    const started = await startWorld(
+      scriptedWorld(
+        [{ fault: { kind: "http", status: 529 }, times: 1 }, { reply: { content: [text("Done.")] } }],
+        (w) => {
+          w.anthropicApi = { apiKeys: [API_KEY], authTokens: [] };
+        },
+      ),
+    );
+    emulator = started.emulator;
+    const run = await runCli(["-p", "hi"], {
+      cwd: makeRepo(),
+      emulator: started.emulator,
+      home: started.home,
+      env: anthropicEnv(started.emulator.url),
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("Done.");
+    const turns = started.emulator.log.filter((e) => e.service === "anthropic-api" && e.notes.stream);
+    expect(turns.map((t) => t.status)).toEqual([529, 200]);
+    // Each attempt is the SDK's first: its own retries are off (maxRetries 0).
+    expect(turns.map((t) => t.headers["x-stainless-retry-count"])).toEqual(["0", "0"]);
+  });
 });
