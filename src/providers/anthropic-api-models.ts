@@ -2,7 +2,7 @@ import { findByAnthropicName, findCatalogEntry, isModelAlias, lookupModel } from
 import { parseModelId } from "../bedrock/model-id.js";
 import type { ResolvedModel } from "../bedrock/resolver.js";
 import { catalogOverrideValues } from "../config/index.js";
-import { aliasOrPin, type MessagesModelRequest } from "./mantle-models.js";
+import { aliasOrPin, type MessagesModelRequest, messagesModel } from "./mantle-models.js";
 
 /**
  * Resolves a model for the Anthropic API: aliases (and their pins) become the catalog's Anthropic name
@@ -25,15 +25,5 @@ export function resolveAnthropicApiModel(request: MessagesModelRequest): Resolve
   const capabilities = entry
     ? lookupModel(entry.id, catalogOverrideValues(settings))
     : { ...lookupModel(sendId, catalogOverrideValues(settings)), promptCaching: true };
-  return {
-    requested: request.requested,
-    role,
-    sendId,
-    region,
-    kind: "foundation-model",
-    foundationModelId: entry?.id ?? sendId,
-    capabilities,
-    oneMillionContext: false,
-    notes: [],
-  };
+  return messagesModel(request, sendId, capabilities);
 }

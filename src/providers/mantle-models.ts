@@ -78,14 +78,23 @@ export function resolveMantleModel(request: MessagesModelRequest): ResolvedModel
     request.announce?.(`Mantle takes bare model IDs: using ${sendId} for "${requested}".`);
   }
   const foundationModelId = entry?.id ?? sendId;
+  return messagesModel(request, sendId, lookupModel(foundationModelId, catalogOverrideValues(settings)));
+}
+
+/** A Messages-API model as the session sees a resolved model: sent as is, no profile, no 1M suffix. */
+export function messagesModel(
+  request: MessagesModelRequest,
+  sendId: string,
+  capabilities: ResolvedModel["capabilities"],
+): ResolvedModel {
   return {
     requested: request.requested,
-    role,
+    role: request.role,
     sendId,
-    region,
+    region: request.region,
     kind: "foundation-model",
-    foundationModelId,
-    capabilities: lookupModel(foundationModelId, catalogOverrideValues(settings)),
+    foundationModelId: capabilities.foundationModelId,
+    capabilities,
     oneMillionContext: false,
     notes: [],
   };
