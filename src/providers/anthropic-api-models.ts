@@ -10,7 +10,7 @@ import { aliasOrPin, type MessagesModelRequest, messagesModel } from "./mantle-m
  * given and the API's 404 explains it.
  */
 export function resolveAnthropicApiModel(request: MessagesModelRequest): ResolvedModel {
-  const { role, region, settings } = request;
+  const { settings } = request;
   const requested = aliasOrPin(request.requested, settings);
   const parsed = parseModelId(requested);
   const bedrockId =

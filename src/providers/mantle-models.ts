@@ -42,7 +42,7 @@ export function aliasOrPin(requested: string, settings: Settings): string {
  * a note, an Anthropic API name gains the `anthropic.` prefix.
  */
 export function resolveMantleModel(request: MessagesModelRequest): ResolvedModel {
-  const { role, region, settings } = request;
+  const { region, settings } = request;
   const requested = aliasOrPin(request.requested, settings);
   const parsed = parseModelId(requested);
   const fail = (explanation: string, fix: string) =>
