@@ -34,7 +34,7 @@ const SKEW_LIMIT_MS = 15 * 60 * 1000;
 export async function authenticate(
   req: EmulatorRequest,
   world: World,
-  expectedService: "bedrock" | "sts",
+  expectedService: "bedrock" | "bedrock-mantle" | "sts",
   now: Date = new Date(),
 ): Promise<AuthResult> {
   if (world.auth === "none") return { scheme: "none", identity: undefined };

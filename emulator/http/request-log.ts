@@ -1,6 +1,6 @@
 import type { EmulatorRequest, RequestLogEntry } from "./types.js";
 
-const SECRET_HEADERS = new Set(["x-amz-security-token"]);
+const SECRET_HEADERS = new Set(["x-amz-security-token", "x-api-key"]);
 
 /** Header values with secrets removed: signatures, session tokens and bearer keys never reach the log. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { handleMessages, messagesServiceFor } from "../anthropic-api/handler.js";
 import { type AuthResult, authenticate } from "../auth/authenticate.js";
 import { handleControlPlane } from "../control/plane.js";
 import { authorizeInvocation } from "../iam.js";
@@ -62,6 +63,8 @@ export class EmulatorApp {
         res.send(out.status, { "x-amzn-requestid": requestId, ...out.headers }, out.body);
         return;
       }
+      const messages = req.method === "POST" ? messagesServiceFor(req.rawPath) : undefined;
+      if (messages) return await handleMessages(this, req, res, entry, messages.service);
       const runtime = RUNTIME_ROUTE.exec(req.rawPath);
       if (runtime && req.method === "POST") {
         await this.handleRuntime(req, res, entry, runtime.groups as { id: string; op: RuntimeOperation });
@@ -120,6 +123,9 @@ export class EmulatorApp {
       forCountTokens: route.op === "count-tokens",
     });
     entry.notes.resolvedModel = target.model.modelId;
+    // A Mantle-only model (docs/providers.md) is unknown to bedrock-runtime.
+    if (target.model.serving === "mantle")
+      throw new BedrockError(400, "ValidationException", "The provided model identifier is invalid.");
     authorizeInvocation(ctx.identity, ACTION_FOR[route.op], target, ctx.region);
     this.index.checkModelAccess(target, ctx.region);
     await this.runtime.handle(route.op, target, req, ctx, res);

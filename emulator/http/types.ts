@@ -97,12 +97,12 @@ export interface RequestLogEntry {
   path: string;
   query: string;
   httpVersion: "1.1" | "2.0";
-  service?: "bedrock-runtime" | "bedrock" | "sts";
+  service?: "bedrock-runtime" | "bedrock" | "sts" | "anthropic-api" | "bedrock-mantle";
   operation?: string;
   modelId?: string;
   region?: string;
   identity?: string;
-  authScheme?: "sigv4" | "bearer" | "none";
+  authScheme?: "sigv4" | "bearer" | "api-key" | "none";
   headers: Record<string, string>;
   /** Parsed JSON body when it is JSON; otherwise the UTF-8 text (truncated). */
   body: unknown;

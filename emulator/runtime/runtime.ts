@@ -1,3 +1,4 @@
+import { respondMessagesStream } from "../anthropic-api/stream.js";
 import type {
   CallContext,
   EmulatorRequest,
@@ -68,6 +69,8 @@ export class RuntimeEngine {
     req: EmulatorRequest,
     ctx: CallContext,
     res: ResponseWriter,
+    /** `sse`: answer streams as plain Anthropic SSE (the Messages API, Mantle: emulator/anthropic-api). */
+    options: { sse?: boolean } = {},
   ): Promise<void> {
     const startedAt = this.now();
     if (op === "count-tokens") {
@@ -128,7 +131,7 @@ export class RuntimeEngine {
       case "invoke":
         return respondInvoke(turn, res);
       case "invoke-with-response-stream":
-        return respondInvokeStream(turn, res);
+        return options.sse ? respondMessagesStream(turn, res) : respondInvokeStream(turn, res);
       case "converse":
         return respondConverse(turn, res);
       case "converse-stream":

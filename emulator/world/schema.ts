@@ -79,6 +79,9 @@ export const FoundationModel = z
     access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),
     /** What the model takes over Converse (docs/emulator-rules.md, "Converse families"); omitted = Claude's. */
     converse: ConverseTraits.optional(),
+
+    /** Which endpoints serve it: bedrock-runtime (Invoke/Converse), Mantle (bare IDs), or both (docs/providers.md). */
+    serving: z.enum(["runtime", "mantle", "both"]).default("both"),
   })
   .strict();
 
@@ -301,6 +304,14 @@ export const World = z
     identities: z.array(Identity).default([]),
     script: z.array(ScriptRule).default([]),
     latency: Latency.default({ requestMs: 0, firstTokenMs: 0, tokensPerSecond: 0 }),
+    /** The Anthropic API stand-in's credentials: x-api-key values and gateway bearer tokens (emulator/anthropic-api). */
+    anthropicApi: z
+      .object({
+        apiKeys: z.array(z.string().min(8)).default([]),
+        authTokens: z.array(z.string().min(8)).default([]),
+      })
+      .strict()
+      .default({ apiKeys: [], authTokens: [] }),
     /** Page size of ListInferenceProfiles when the caller gives no maxResults (small values test pagination). */
     pageSize: z.number().int().min(1).max(1000).default(1000),
   })

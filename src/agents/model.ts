@@ -24,7 +24,8 @@ export type AgentModelResolver = (requested: string | undefined) => Promise<Agen
  * logic); anything else is resolved as the `subagent` role and called over the session's client.
  */
 export function createAgentModels(o: {
-  connection: BedrockConnection;
+  /** Absent when no role is on Bedrock (the Anthropic API alone): other models then mean the parent's. */
+  connection: BedrockConnection | undefined;
   bedrock: BedrockSession;
   secrets: SecretRegistry;
   /** MAX_THINKING_TOKENS, applied where the subagent's model thinks. */
@@ -47,12 +48,14 @@ export function createAgentModels(o: {
         thinking: thinking(side.capabilities.thinking),
       };
     }
-    const resolved = await o.connection.resolve("subagent", requested);
+    const connection = o.connection;
+    if (!connection) return undefined;
+    const resolved = await connection.resolve("subagent", requested);
     if (resolved.sendId === bedrock.main.sendId) return undefined;
     const route = {
-      ...(await routeFor(o.connection, "subagent", resolved)),
+      ...(await routeFor(connection, "subagent", resolved)),
       // Over its own wire: a Nova subagent under a Claude parent speaks Converse.
-      ...wireFields(resolved, o.connection.settings.claudeWire?.value, "main"),
+      ...wireFields(resolved, connection.settings.claudeWire?.value, "main"),
     };
     return {
       provider: guardProvider(bedrock.provider.withMain(route), o.secrets),

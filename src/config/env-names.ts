@@ -18,6 +18,7 @@ export function envValue(env: NodeJS.ProcessEnv, name: string): string | undefin
 /** Env vars that decide the provider; they are not a plain one-to-one mapping, so they live apart from SETTING_SPECS. */
 export const PROVIDER_ENV = {
   useBedrock: "CLAUDE_CODE_USE_BEDROCK",
+  useMantle: "CLAUDE_CODE_USE_MANTLE",
   anthropicApiKey: "ANTHROPIC_API_KEY",
 } as const;
 

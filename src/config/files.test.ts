@@ -71,7 +71,10 @@ describe("wrong types", () => {
 
   it.each([
     [{ disablePromptCaching: "yes" }, '"disablePromptCaching" must be true or false, got "yes" (a string)'],
-    [{ provider: "vertex" }, '"provider" must be "bedrock" or "anthropic", got "vertex" (a string)'],
+    [
+      { provider: "vertex" },
+      '"provider" must be "bedrock" or "mantle" or "anthropic", got "vertex" (a string)',
+    ],
     [
       { bedrockBaseUrl: "ftp://x" },
       '"bedrockBaseUrl" must be an http:// or https:// URL, got "ftp://x" (a string)',

@@ -137,7 +137,7 @@ export function loadSettings(options: LoadSettingsOptions): Settings {
       ...fileLayers.map(layerProviderVote),
       claude ? envProviderVote(claude.env, claude.origin.source) : undefined,
     ],
-    scalars.anthropicApiKey,
+    scalars.anthropicApiKey ?? scalars.anthropicAuthToken,
     warnings,
   );
 

@@ -6,11 +6,18 @@ import { describeSource, type SettingSource, type Sourced } from "./sources.js";
 /** One source's say on the provider: a choice, or "Bedrock is off" (CLAUDE_CODE_USE_BEDROCK=0). */
 export type ProviderVote = { readonly choice: Sourced<Provider> } | { readonly off: SettingSource };
 
-/** The vote of an env-like source: CLAUDE_CODE_USE_BEDROCK truthy → bedrock, set to a falsy word → off. */
+/**
+ * The vote of an env-like source: CLAUDE_CODE_USE_MANTLE truthy → mantle (it wins over
+ * CLAUDE_CODE_USE_BEDROCK, docs/decisions/0022-mantle-and-anthropic-api.md), CLAUDE_CODE_USE_BEDROCK truthy →
+ * bedrock, set to a falsy word → off.
+ */
 export function envProviderVote(
   env: NodeJS.ProcessEnv,
   source: (name: string) => SettingSource,
 ): ProviderVote | undefined {
+  if (isTruthyEnv(env[PROVIDER_ENV.useMantle]?.trim() || undefined)) {
+    return { choice: { value: "mantle", source: source(PROVIDER_ENV.useMantle) } };
+  }
   const raw = env[PROVIDER_ENV.useBedrock]?.trim();
   // An empty value is how shells spell "unset" (`CLAUDE_CODE_USE_BEDROCK= quarry`), so it does not vote.
   if (raw === undefined || raw === "") return undefined;

@@ -3,8 +3,9 @@ import { isTruthyEnv } from "./env-names.js";
 import { Secret } from "./secret.js";
 
 /** Which API Quarry talks to. */
-export type Provider = "bedrock" | "anthropic";
-const PROVIDERS = ["bedrock", "anthropic"] as const satisfies readonly Provider[];
+export type Provider = "bedrock" | "mantle" | "anthropic";
+/** Every provider name, as `--provider`, `"provider"` and a `provider:` model prefix spell it (docs/providers.md). */
+export const PROVIDERS = ["bedrock", "mantle", "anthropic"] as const satisfies readonly Provider[];
 
 /** Model families whose alias can be pinned to a concrete ID (Claude Code's ANTHROPIC_DEFAULT_*_MODEL). */
 export const MODEL_TIERS = ["opus", "sonnet", "haiku"] as const;
@@ -26,6 +27,9 @@ export interface SettingValues {
   maxOutputTokens: number;
   maxThinkingTokens: number;
   anthropicApiKey: Secret;
+  anthropicAuthToken: Secret;
+  anthropicBaseUrl: string;
+  mantleBaseUrl: string;
   regionPrefix: string;
   preferGlobalProfile: boolean;
   awsAuthRefresh: string;
@@ -89,6 +93,10 @@ export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
   // 0 is meaningful: Claude Code omits the thinking parameter on third-party providers.
   maxThinkingTokens: { kind: "int", env: ["MAX_THINKING_TOKENS"], flag: "--max-thinking-tokens", min: 0 },
   anthropicApiKey: { kind: "secret", env: ["ANTHROPIC_API_KEY"] },
+  // The Anthropic API and gateways in front of it (LiteLLM): Claude Code's names (docs/providers.md).
+  anthropicAuthToken: { kind: "secret", env: ["ANTHROPIC_AUTH_TOKEN"] },
+  anthropicBaseUrl: { kind: "url", env: ["ANTHROPIC_BASE_URL"] },
+  mantleBaseUrl: { kind: "url", env: ["ANTHROPIC_BEDROCK_MANTLE_BASE_URL"] },
   regionPrefix: { kind: "string", env: ["ANTHROPIC_BEDROCK_REGION_PREFIX"] },
   preferGlobalProfile: { kind: "boolean", env: ["QUARRY_PREFER_GLOBAL_PROFILE"] },
   awsAuthRefresh: { kind: "string", env: [], claudeKey: "awsAuthRefresh" },

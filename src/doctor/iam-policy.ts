@@ -7,6 +7,7 @@ import {
   type ResolvedTarget,
   resolveTarget,
 } from "./facts.js";
+import { mantleStatements } from "./mantle-iam.js";
 import { configuredTargets } from "./targets.js";
 
 /** One IAM policy statement, in IAM's own JSON spelling. */
@@ -71,6 +72,13 @@ export async function buildIamPolicy(ctx: DoctorContext): Promise<{ policy: IamP
     st.Sid = sid;
   }
   statements.push({ Sid: "QuarryReadOnly", Effect: "Allow", Action: READ_ONLY_ACTIONS, Resource: ["*"] });
+  const mantle = mantleStatements(ctx, account);
+  if (mantle.length > 0) {
+    notes.push(
+      "Mantle authorizes inference on projects (arn:aws:bedrock-mantle:<region>:<account>:project/<id>), as in the AWS managed policy AmazonBedrockMantleInferenceAccess.",
+    );
+  }
+  statements.push(...mantle);
   return { policy: { Version: "2012-10-17", Statement: statements }, notes };
 }
 

@@ -1,5 +1,6 @@
 import { checkConfiguration } from "./checks/config.js";
 import { checkIdentity } from "./checks/identity.js";
+import { messagesApiModelChecks, usesMessagesApi } from "./checks/messages-api.js";
 import { modelChecks } from "./checks/model.js";
 import { checkCustomCa, checkEndpoints, checkProxy } from "./checks/network.js";
 import { checkRegion } from "./checks/region.js";
@@ -20,7 +21,8 @@ export async function runDoctor(ctx: DoctorContext): Promise<DoctorReport> {
     timed("network.ca", "Custom CA", () => checkCustomCa(ctx)),
     timed("network.endpoints", "Endpoints", () => checkEndpoints(ctx)),
   ];
-  const models = modelChecks(ctx);
+  // Roles on Mantle or the Anthropic API are checked on their own wire (checks/messages-api.ts).
+  const models = usesMessagesApi(ctx) ? messagesApiModelChecks(ctx) : modelChecks(ctx);
   const checks = [...(await Promise.all(fixed)), ...(await models)];
   return {
     ok: checks.every((c) => c.status !== "fail"),

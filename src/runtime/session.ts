@@ -9,7 +9,7 @@ import type { OutputLimits } from "../agent/truncation.js";
 import { installAgents } from "../agents/install.js";
 import { type AgentModel, type AgentModelResolver, createAgentModels } from "../agents/model.js";
 import { NestedUsage } from "../agents/usage.js";
-import { connectBedrock } from "../bedrock/connection.js";
+import { type BedrockConnection, connectBedrock } from "../bedrock/connection.js";
 import { claudeSettingsPath, describeSource, loadSettings, type Settings } from "../config/index.js";
 import { blockedPromptEvents, createSessionHooks, promptThroughHooks } from "../hooks/session-hooks.js";
 import { type McpManager, prepareMcp, withMcpPermissions } from "../mcp/index.js";
@@ -21,7 +21,7 @@ import type { AgentEvent, EventOf, ProtocolEvent } from "../protocol/events.js";
 import { TRANSIENT_EVENT_TYPES } from "../protocol/events.js";
 import type { Operation } from "../protocol/operations.js";
 import { EventStamper } from "../protocol/stamp.js";
-import { createBedrockSession } from "../providers/create-bedrock.js";
+import { createModelSession } from "../providers/create-model-session.js";
 import { resolveSandboxMode, SessionSandbox } from "../sandbox/index.js";
 import {
   addResolvedCredentials,
@@ -437,12 +437,6 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     trustProject: config.trustProject,
   });
   const warnings = [...settings.warnings];
-  if (settings.provider?.value === "anthropic") {
-    throw new UsageError(
-      `The direct Anthropic API (chosen by ${describeSource(settings.provider.source)}) is not supported yet; Quarry talks to Claude on Amazon Bedrock.`,
-      "export CLAUDE_CODE_USE_BEDROCK=1 (and AWS_REGION, AWS credentials), then run `quarry doctor`.",
-    );
-  }
   // Everything that can fail on a typo (permission rules, a session id) is checked before any network call.
   const projectRoot = findRepoRoot(cwd) ?? cwd;
   // Leftovers of a killed Quarry (atomic-write temp files, sandbox placeholders) go before anything else runs.
@@ -502,6 +496,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   const secrets = options.secrets ?? (await createSessionSecrets({ env }));
   secrets.add(settings.bearerToken?.value.reveal(), "bearer token");
   secrets.add(settings.anthropicApiKey?.value.reveal(), "Anthropic API key");
+  secrets.add(settings.anthropicAuthToken?.value.reveal(), "Anthropic auth token");
   // Notices raised during the run (e.g. the side model denied on its first call) become warning events.
   const pendingNotices: string[] = [];
   const notices = { drain: () => pendingNotices.splice(0, pendingNotices.length) };
@@ -542,12 +537,22 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     notify: (m) => pendingNotices.push(m),
   });
   const mcpStarted = mcp.manager.start();
-  let bedrock: Awaited<ReturnType<typeof createBedrockSession>>;
+  let bedrock: Awaited<ReturnType<typeof createModelSession>>;
   let agentModels: AgentModelResolver;
   try {
-    const connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
-    connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
-    bedrock = await createBedrockSession(connection, { onNotice: (m) => pendingNotices.push(m) });
+    let connection: BedrockConnection | undefined;
+    // Bedrock, Mantle or the Anthropic API, per role (docs/providers.md); AWS is connected only if a role needs it.
+    bedrock = await createModelSession({
+      settings,
+      env,
+      connect: async () => {
+        connection = await connectBedrock({ settings, env, announce: (m) => warnings.push(m) });
+        connection.credentials?.onResolved((creds) => addResolvedCredentials(secrets, creds));
+        return connection;
+      },
+      announce: (m) => warnings.push(m),
+      onNotice: (m) => pendingNotices.push(m),
+    });
     agentModels = createAgentModels({
       connection,
       bedrock,

@@ -16,14 +16,12 @@ export function checkConfiguration(settings: Settings): CheckOutcome {
   let failed = false;
 
   const provider = settings.provider;
-  if (provider?.value === "bedrock") {
-    lines.push(`provider bedrock (${describeSource(provider.source)})`);
+  if (provider !== undefined) {
+    lines.push(`provider ${provider.value} (${describeSource(provider.source)})`);
   } else {
     failed = true;
     lines.push(
-      provider
-        ? `provider is ${provider.value} (${describeSource(provider.source)}), not Bedrock`
-        : "no provider is selected (CLAUDE_CODE_USE_BEDROCK is not set)",
+      "no provider is selected (CLAUDE_CODE_USE_BEDROCK, CLAUDE_CODE_USE_MANTLE and ANTHROPIC_API_KEY are not set)",
     );
     fixes.push("export CLAUDE_CODE_USE_BEDROCK=1");
   }
