@@ -79,7 +79,6 @@ export const FoundationModel = z
     access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),
     /** What the model takes over Converse (docs/emulator-rules.md, "Converse families"); omitted = Claude's. */
     converse: ConverseTraits.optional(),
-
     /** Which endpoints serve it: bedrock-runtime (Invoke/Converse), Mantle (bare IDs), or both (docs/providers.md). */
     serving: z.enum(["runtime", "mantle", "both"]).default("both"),
   })
