@@ -8,7 +8,13 @@ import { endpointUrls } from "../config/endpoints.js";
 import type { Settings } from "../config/index.js";
 import { catalogOverrideValues, describeSource } from "../config/index.js";
 import { type AwsProfileInfo, readAwsProfile } from "./aws-config.js";
-import { type ClientConfig, createControlClient, createRuntimeClient, createStsClient } from "./clients.js";
+import {
+  type ClientConfig,
+  createControlClient,
+  createRuntimeClient,
+  createServiceQuotasClient,
+  createStsClient,
+} from "./clients.js";
 import { type AuthMode, CredentialCache, chooseAuthMode, defaultChainProvider } from "./credentials.js";
 import { type ErrorKind, type FailureContext, QuarryError } from "./errors.js";
 import { createProfileCache, type ProfileSummary } from "./profile-cache.js";
@@ -85,6 +91,12 @@ export class BedrockConnection {
       this.controlClients.set(region, client);
     }
     return client;
+  }
+
+  /** A Service Quotas client for a region (AWS_ENDPOINT_URL_SERVICE_QUOTAS, else AWS_ENDPOINT_URL). */
+  serviceQuotas(region: string = this.region.region) {
+    const endpoint = this.env.AWS_ENDPOINT_URL_SERVICE_QUOTAS || this.settings.endpointUrl?.value;
+    return createServiceQuotasClient({ ...this.clientBase, region }, endpoint);
   }
 
   sts(): Promise<STSClient> {

@@ -13,6 +13,8 @@ import {
 import { NotEventStreamError, probeCaching, probeStream, type StreamProbe } from "../probe.js";
 import { configuredTargets, type ModelTarget, setModelFix } from "../targets.js";
 import { type CheckOutcome, type CheckResult, fail, pass, skip, timed, warn } from "../types.js";
+import { quotaOutcome } from "./quotas.js";
+import { retentionOutcome } from "./retention.js";
 
 /** A first token slower than this is worth a warning (interactive use will feel stuck). */
 const SLOW_FIRST_TOKEN_MS = 5000;
@@ -115,6 +117,7 @@ async function checksForGroup(ctx: DoctorContext, group: ResolvedTarget): Promis
     ),
     timed(`${key}.access`, `${label} access`, () => accessOutcome(ctx, group)),
     timed(`${key}.invoke`, `${label} invoke permission`, async () => invokeOutcome(group, await probe)),
+    timed(`${key}.retention`, `${label} data retention`, async () => retentionOutcome(group, await probe)),
     timed(`${key}.stream`, `${label} event stream`, async () => streamOutcome(group, await probe)),
     timed(`${key}.caching`, `${label} prompt caching`, async () => {
       if (ctx.settings.disablePromptCaching.value)
@@ -126,6 +129,7 @@ async function checksForGroup(ctx: DoctorContext, group: ResolvedTarget): Promis
       return cachingOutcome(group, await caching, await probe);
     }),
     timed(`${key}.ttft`, `${label} time to first token`, async () => ttftOutcome(await probe)),
+    timed(`${key}.quota`, `${label} tokens-per-minute quota`, () => quotaOutcome(ctx, group)),
   ]);
 }
 
