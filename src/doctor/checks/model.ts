@@ -91,7 +91,14 @@ function resolutionOutcome(r: Resolution): CheckOutcome {
     lines.push(
       `${m.rewrittenFrom} cannot be invoked on demand in ${m.region}; Quarry sends ${m.sendId} instead. Set it explicitly so every tool (Claude Code too) uses the profile`,
     );
-    return warn(lines.join("\n"), setModelFix(target, m.sendId));
+    // `doctor --fix` writes the env line when the value lives where an env block can override it.
+    const kind = target.settingSource?.kind;
+    const settable = kind === undefined || kind === "default" || kind === "env" || kind === "claude-settings";
+    const name = target.settingSource?.kind === "env" ? target.settingSource.name : target.envName;
+    return {
+      ...warn(lines.join("\n"), setModelFix(target, m.sendId)),
+      ...(settable ? { data: { set: { [name]: m.sendId } } } : {}),
+    };
   }
   return pass(lines.join("\n"));
 }
@@ -290,10 +297,13 @@ function cachingOutcome(
   }
   const e = classifyBedrockError(caching.error, context);
   if (e.kind === "caching-unsupported") {
-    return warn(
-      `Bedrock refused cache_control for ${resolved.sendId} in ${resolved.region}: "${e.rawMessage}". Quarry turns caching off for the session after the first refusal; Claude Code does not`,
-      "export DISABLE_PROMPT_CACHING=1",
-    );
+    return {
+      ...warn(
+        `Bedrock refused cache_control for ${resolved.sendId} in ${resolved.region}: "${e.rawMessage}". Quarry turns caching off for the session after the first refusal; Claude Code does not`,
+        "export DISABLE_PROMPT_CACHING=1",
+      ),
+      data: { set: { DISABLE_PROMPT_CACHING: "1" } },
+    };
   }
   if (CREDENTIAL_KINDS.has(e.kind)) return skip("credentials were rejected (see the credentials check)");
   if (e.kind === "throttled") return warn(`throttled (HTTP 429) twice; caching could not be tested`, e.fix);
