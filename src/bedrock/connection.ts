@@ -145,6 +145,12 @@ export class BedrockConnection {
         },
       );
     } catch (err) {
+      // An application profile may be named instead of given by ARN (docs/quotas.md#application-profiles).
+      if (err instanceof ModelResolutionError && err.code === "invalid-id") {
+        const { applicationProfileArnByName } = await import("../cost/profiles.js");
+        const arn = await applicationProfileArnByName(this, configured.region.region, err.details.requested);
+        if (arn) return this.resolve(role, arn);
+      }
       if (err instanceof ModelResolutionError) {
         throw new QuarryError(
           {
