@@ -3,6 +3,7 @@ import type { CallContext, EmulatorRequest } from "../http/types.js";
 import { BedrockError } from "../http/types.js";
 import { authorize } from "../iam.js";
 import { parseArn, type WorldIndex } from "../world/index.js";
+import { jsonObjectBody } from "./json-body.js";
 
 /**
  * The control plane's write side for cost attribution: CreateInferenceProfile (`POST /inference-profiles`,
@@ -17,14 +18,7 @@ export interface WriteResponse {
 }
 
 function jsonBody(req: EmulatorRequest): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(req.body.toString("utf8") || "{}") as unknown;
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new BedrockError(400, "ValidationException", "The request body is not valid JSON.");
+  return jsonObjectBody(req, "ValidationException", "The request body is not valid JSON.");
 }
 
 function tagsOf(raw: unknown): Record<string, string> {

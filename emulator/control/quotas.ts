@@ -3,6 +3,7 @@ import { BedrockError } from "../http/types.js";
 import { authorize } from "../iam.js";
 import type { WorldIndex } from "../world/index.js";
 import type { ServiceQuota } from "../world/schema.js";
+import { jsonObjectBody } from "./json-body.js";
 
 /**
  * Service Quotas (awsJson1_1): `POST /` with `X-Amz-Target: ServiceQuotasV20190624.<Operation>`, signed for
@@ -41,18 +42,7 @@ function quotaShape(world: WorldIndex, q: ServiceQuota, region: string) {
 }
 
 function parseBody(req: EmulatorRequest): Record<string, unknown> {
-  try {
-    const parsed = JSON.parse(req.body.toString("utf8") || "{}") as unknown;
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
-      return parsed as Record<string, unknown>;
-  } catch {
-    // Falls through to the refusal: the SDK always sends a JSON object.
-  }
-  throw new BedrockError(
-    400,
-    "SerializationException",
-    "Start of structure or map found where not expected.",
-  );
+  return jsonObjectBody(req, "SerializationException", "Start of structure or map found where not expected.");
 }
 
 function requireServiceCode(body: Record<string, unknown>): string {

@@ -165,7 +165,7 @@ export function classifyBedrockError(err: unknown, ctx: FailureContext = {}): Qu
   if (/data retention mode '[^']*' is not available for this model/i.test(raw)) {
     return build(
       "data-retention",
-      `${model} refuses the account's data-retention mode in ${region}: ${raw}. Bedrock runs this model only under a retention mode the account (or Bedrock project) has opted into; no request setting changes that (docs/quotas.md#data-retention).`,
+      `${model} refuses the account's data-retention mode in ${region}: ${raw}. Bedrock runs this model only under a retention mode the account (or Bedrock project) has opted into; no request setting changes that.`,
       `An administrator opts the account into a retention mode the model allows (Bedrock console → Settings → Data retention, see https://docs.aws.amazon.com/bedrock/latest/userguide/data-retention.html), or set ${modelVar} to another model (\`quarry models\` lists them).`,
     );
   }
