@@ -1,11 +1,19 @@
-import type { BedrockConnection } from "../bedrock/connection.js";
-import { classifyBedrockError } from "../bedrock/errors.js";
+import type { BedrockClient } from "@aws-sdk/client-bedrock";
+import { classifyBedrockError, type FailureContext } from "../bedrock/errors.js";
+import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
 
 /**
  * Application inference profiles for cost attribution: a named, tagged copy of a model or system profile
  * whose calls AWS bills (and Cost Explorer groups) under its tags. `quarry profiles create/list`, and the
  * name → ARN look-up that lets a profile's name stand in for the model.
  */
+
+/** What these functions need of a BedrockConnection (named structurally: the connection imports this module). */
+export interface ProfileConnection {
+  control(region: string): Promise<BedrockClient>;
+  resolve(role: ModelRole, requested?: string): Promise<ResolvedModel>;
+  failureContext(role: ModelRole, resolved: ResolvedModel | undefined): FailureContext;
+}
 
 /** One application profile as `quarry profiles list` shows it. */
 export interface ApplicationProfileInfo {
@@ -32,7 +40,7 @@ export function parseTags(values: readonly string[]): Record<string, string> {
 
 /** Every APPLICATION profile in a region, with its tags (ListInferenceProfiles + ListTagsForResource). */
 export async function listApplicationProfiles(
-  connection: BedrockConnection,
+  connection: ProfileConnection,
   region: string,
   withTags = true,
 ): Promise<ApplicationProfileInfo[]> {
@@ -64,7 +72,7 @@ export async function listApplicationProfiles(
 
 /** The ARN of the application profile with this name in `region`, or undefined (also when listing fails). */
 export async function applicationProfileArnByName(
-  connection: BedrockConnection,
+  connection: ProfileConnection,
   region: string,
   name: string,
 ): Promise<string | undefined> {
@@ -81,7 +89,7 @@ export async function applicationProfileArnByName(
  * would call), tagged. Returns the new ARN; throws a QuarryError with a fix.
  */
 export async function createApplicationProfile(
-  connection: BedrockConnection,
+  connection: ProfileConnection,
   options: { model: string; name: string; tags: Record<string, string>; description?: string },
 ): Promise<{ arn: string; copiedFrom: string; region: string }> {
   const resolved = await connection.resolve("main", options.model);
