@@ -34,7 +34,7 @@ const SKEW_LIMIT_MS = 15 * 60 * 1000;
 export async function authenticate(
   req: EmulatorRequest,
   world: World,
-  expectedService: "bedrock" | "bedrock-mantle" | "sts",
+  expectedService: "bedrock" | "bedrock-mantle" | "sts" | "servicequotas",
   now: Date = new Date(),
 ): Promise<AuthResult> {
   if (world.auth === "none") return { scheme: "none", identity: undefined };
@@ -43,7 +43,8 @@ export async function authenticate(
     throw new BedrockError(403, "MissingAuthenticationTokenException", "Authorization header is missing");
   }
   if (/^Bearer\s/i.test(header)) {
-    if (expectedService === "sts") throw new BedrockError(403, "UnrecognizedClientException", INVALID_TOKEN);
+    if (expectedService !== "bedrock")
+      throw new BedrockError(403, "UnrecognizedClientException", INVALID_TOKEN);
     return {
       scheme: "bearer",
       identity: authenticateBearer(header.replace(/^Bearer\s+/i, "").trim(), world, now),

@@ -2,6 +2,7 @@ import type { CallContext, EmulatorRequest } from "../http/types.js";
 import { BedrockError } from "../http/types.js";
 import { authorize } from "../iam.js";
 import { parseArn, type WorldIndex } from "../world/index.js";
+import { handleControlWrite } from "./application-profiles.js";
 import { applicationProfileSummary, foundationModelSummary, systemProfileSummary } from "./shapes.js";
 
 /** A control-plane answer; the spine serialises `body` as JSON. */
@@ -74,6 +75,7 @@ export function handleControlPlane(
   ctx: CallContext,
   world: WorldIndex,
 ): ControlPlaneResponse | undefined {
+  if (req.method === "POST") return handleControlWrite(req, ctx, world);
   if (req.method !== "GET") return undefined;
   // Match the raw path so an endpoint prefix and the legacy unencoded "/" inside an ARN both work.
   const m = ROUTE.exec(req.rawPath);

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { handleMessages, messagesServiceFor } from "../anthropic-api/handler.js";
 import { type AuthResult, authenticate } from "../auth/authenticate.js";
 import { handleControlPlane } from "../control/plane.js";
+import { handleServiceQuotas, isServiceQuotasRequest } from "../control/quotas.js";
 import { authorizeInvocation } from "../iam.js";
 import { RuntimeEngine } from "../runtime/runtime.js";
 import { handleSts } from "../sts.js";
@@ -22,7 +23,8 @@ import {
 // WIRE.md §3.2: the id group is greedy so the legacy raw-slash ARN form still routes.
 const RUNTIME_ROUTE =
   /^(?<prefix>.*?)\/model\/(?<id>.+)\/(?<op>invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$/;
-const CONTROL_ROUTE = /\/(foundation-models|foundation-model-availability|inference-profiles)(\/|$)/;
+const CONTROL_ROUTE =
+  /\/(foundation-models|foundation-model-availability|inference-profiles|listTagsForResource)(\/|$)/;
 const REGION_SEGMENT = /^\/([a-z]{2}(?:-gov)?-[a-z]+-\d)(?:\/|$)/;
 
 const ACTION_FOR: Record<RuntimeOperation, string> = {
@@ -53,6 +55,15 @@ export class EmulatorApp {
     const isSts = looksLikeSts(req);
     try {
       if (this.world.latency.requestMs > 0) await sleep(this.world.latency.requestMs);
+      if (isServiceQuotasRequest(req)) {
+        entry.service = "servicequotas";
+        const auth = await this.authenticate(req, "servicequotas", entry);
+        const out = handleServiceQuotas(req, this.context(requestId, auth, req, entry), this.index);
+        entry.operation = String(entry.notes.operation ?? "");
+        const headers = { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": requestId };
+        res.send(out.status, headers, JSON.stringify(out.body));
+        return;
+      }
       if (isSts) {
         entry.service = "sts";
         const auth = await this.authenticate(req, "sts", entry);
@@ -133,7 +144,7 @@ export class EmulatorApp {
 
   private async authenticate(
     req: EmulatorRequest,
-    service: "bedrock" | "sts",
+    service: "bedrock" | "sts" | "servicequotas",
     entry: RequestLogEntry,
   ): Promise<AuthResult> {
     // Record the scheme the client attempted even when authentication then fails.

@@ -97,7 +97,7 @@ export interface RequestLogEntry {
   path: string;
   query: string;
   httpVersion: "1.1" | "2.0";
-  service?: "bedrock-runtime" | "bedrock" | "sts" | "anthropic-api" | "bedrock-mantle";
+  service?: "bedrock-runtime" | "bedrock" | "sts" | "anthropic-api" | "bedrock-mantle" | "servicequotas";
   operation?: string;
   modelId?: string;
   region?: string;

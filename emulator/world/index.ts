@@ -10,6 +10,8 @@ export const NO_MODEL_ACCESS = "You don't have access to the model with the spec
 export const USE_CASE_NOT_SUBMITTED =
   "Model use case details have not been submitted for this account. Fill out the Anthropic use case details " +
   "form before using the model. If you have already filled out the form, try again in 15 minutes.";
+// V: anthropics/claude-code#66594 ("API Error: 400 data retention mode 'default' is not available for this model").
+export const DATA_RETENTION_REFUSED = "data retention mode 'default' is not available for this model";
 export const MARKETPLACE_DENIED =
   "Model access is denied due to IAM user or service role is not authorized to perform the required AWS " +
   "Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this " +
@@ -134,20 +136,7 @@ export class WorldIndex {
         destinationRegions: p.destinationRegions ?? defaultDestinationRegions(p.geo, model.regions),
       });
     }
-    for (const a of world.applicationProfiles) {
-      const arn = `arn:${world.partition}:bedrock:${a.region}:${world.accountId}:application-inference-profile/${a.id}`;
-      const direct = this.models.get(a.copyFrom);
-      const sys = direct ? undefined : this.systemProfiles.get(a.copyFrom);
-      const model = direct ?? sys?.model;
-      if (!model) continue;
-      this.appProfiles.set(a.id, {
-        profile: a,
-        arn,
-        model,
-        ...(sys ? { systemProfile: sys } : {}),
-        destinationRegions: sys ? sys.destinationRegions : [a.region],
-      });
-    }
+    for (const a of world.applicationProfiles) this.addApplicationProfile(a);
     for (const identity of world.identities) {
       for (const accessKey of identity.accessKeys)
         this.byAccessKey.set(accessKey.accessKeyId, { identity, accessKey });
@@ -192,6 +181,27 @@ export class WorldIndex {
   /** System profiles that may be called from a region, in world order. */
   systemProfilesCallableFrom(region: string): SystemProfileView[] {
     return [...this.systemProfiles.values()].filter((p) => p.sourceRegions.includes(region));
+  }
+
+  /**
+   * Registers an application profile (world load and CreateInferenceProfile); undefined when what it copies
+   * from is unknown.
+   */
+  addApplicationProfile(a: ApplicationProfile): ApplicationProfileView | undefined {
+    const arn = `arn:${this.world.partition}:bedrock:${a.region}:${this.world.accountId}:application-inference-profile/${a.id}`;
+    const direct = this.models.get(a.copyFrom);
+    const sys = direct ? undefined : this.systemProfiles.get(a.copyFrom);
+    const model = direct ?? sys?.model;
+    if (!model) return undefined;
+    const view: ApplicationProfileView = {
+      profile: a,
+      arn,
+      model,
+      ...(sys ? { systemProfile: sys } : {}),
+      destinationRegions: sys ? sys.destinationRegions : [a.region],
+    };
+    this.appProfiles.set(a.id, view);
+    return view;
   }
 
   /** An application profile by its 12-character ID. */
@@ -266,6 +276,8 @@ export class WorldIndex {
       throw new BedrockError(404, "ResourceNotFoundException", USE_CASE_NOT_SUBMITTED);
     if (!access.marketplaceAgreement)
       throw new BedrockError(403, "AccessDeniedException", MARKETPLACE_DENIED);
+    if (target.model.refusesDefaultDataRetention)
+      throw new BedrockError(400, "ValidationException", DATA_RETENTION_REFUSED);
   }
 
   private resolveArn(arn: string, region: string, forCountTokens: boolean): InvocationTarget {

@@ -81,6 +81,12 @@ export const FoundationModel = z
     converse: ConverseTraits.optional(),
     /** Which endpoints serve it: bedrock-runtime (Invoke/Converse), Mantle (bare IDs), or both (docs/providers.md). */
     serving: z.enum(["runtime", "mantle", "both"]).default("both"),
+
+    /**
+     * true → every runtime call is refused with 400 "data retention mode 'default' is not available for this
+     * model": the model only runs under an opted-in retention mode (claude-code#66594, pydantic-ai PR #8341).
+     */
+    refusesDefaultDataRetention: z.boolean().default(false),
   })
   .strict();
 
@@ -103,6 +109,20 @@ export const ApplicationProfile = z
     region: regionName,
     /** What it copies from: a foundation-model ID or a system profile ID. */
     copyFrom: z.string(),
+    /** Cost-allocation tags (ListTagsForResource). */
+    tags: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+/** One applied Service Quotas value for service code `bedrock` (docs/quotas.md). */
+export const ServiceQuota = z
+  .object({
+    code: z.string().regex(/^L-[0-9A-F]{8}$/, "a quota code such as L-A50569E5"),
+    name: z.string().min(1),
+    value: z.number().min(0),
+    adjustable: z.boolean().default(true),
+    /** Regions the value applies in; omitted = every world region. */
+    regions: z.array(regionName).optional(),
   })
   .strict();
 
@@ -300,6 +320,8 @@ export const World = z
     models: z.array(FoundationModel).default([]),
     inferenceProfiles: z.array(SystemProfile).default([]),
     applicationProfiles: z.array(ApplicationProfile).default([]),
+    /** Applied Bedrock quotas, served by the Service Quotas API (emulator/control/quotas.ts). */
+    quotas: z.array(ServiceQuota).default([]),
     identities: z.array(Identity).default([]),
     script: z.array(ScriptRule).default([]),
     latency: Latency.default({ requestMs: 0, firstTokenMs: 0, tokensPerSecond: 0 }),
@@ -321,6 +343,7 @@ export type WorldInput = z.input<typeof World>;
 export type FoundationModel = z.infer<typeof FoundationModel>;
 export type SystemProfile = z.infer<typeof SystemProfile>;
 export type ApplicationProfile = z.infer<typeof ApplicationProfile>;
+export type ServiceQuota = z.infer<typeof ServiceQuota>;
 export type Identity = z.infer<typeof Identity>;
 export type PolicyStatement = z.infer<typeof PolicyStatement>;
 export type ScriptRule = z.infer<typeof ScriptRule>;

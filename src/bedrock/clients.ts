@@ -131,6 +131,12 @@ export async function createControlClient(config: ClientConfig): Promise<Bedrock
   return new BedrockClient(await commonOptions(config, config.endpoints.control, true));
 }
 
+/** Service Quotas, for the account's applied Bedrock quotas (docs/quotas.md). SigV4 only, like STS. */
+export async function createServiceQuotasClient(config: ClientConfig, endpoint: string | undefined) {
+  const { ServiceQuotasClient } = await import("@aws-sdk/client-service-quotas");
+  return new ServiceQuotasClient(await commonOptions(config, endpoint, false));
+}
+
 /** STS, for GetCallerIdentity. Bearer keys do not apply to STS; it needs AWS credentials. */
 export async function createStsClient(config: ClientConfig): Promise<STSClient> {
   const { STSClient } = await import("@aws-sdk/client-sts");

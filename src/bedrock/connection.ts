@@ -8,7 +8,13 @@ import { endpointUrls } from "../config/endpoints.js";
 import type { Settings } from "../config/index.js";
 import { catalogOverrideValues, describeSource } from "../config/index.js";
 import { type AwsProfileInfo, readAwsProfile } from "./aws-config.js";
-import { type ClientConfig, createControlClient, createRuntimeClient, createStsClient } from "./clients.js";
+import {
+  type ClientConfig,
+  createControlClient,
+  createRuntimeClient,
+  createServiceQuotasClient,
+  createStsClient,
+} from "./clients.js";
 import { type AuthMode, CredentialCache, chooseAuthMode, defaultChainProvider } from "./credentials.js";
 import { type ErrorKind, type FailureContext, QuarryError } from "./errors.js";
 import { createProfileCache, type ProfileSummary } from "./profile-cache.js";
@@ -87,6 +93,12 @@ export class BedrockConnection {
     return client;
   }
 
+  /** A Service Quotas client for a region (AWS_ENDPOINT_URL_SERVICE_QUOTAS, else AWS_ENDPOINT_URL). */
+  serviceQuotas(region: string = this.region.region) {
+    const endpoint = this.env.AWS_ENDPOINT_URL_SERVICE_QUOTAS || this.settings.endpointUrl?.value;
+    return createServiceQuotasClient({ ...this.clientBase, region }, endpoint);
+  }
+
   sts(): Promise<STSClient> {
     return createStsClient({ ...this.clientBase, region: this.region.region });
   }
@@ -133,6 +145,12 @@ export class BedrockConnection {
         },
       );
     } catch (err) {
+      // An application profile may be named instead of given by ARN (docs/quotas.md#application-profiles).
+      if (err instanceof ModelResolutionError && err.code === "invalid-id") {
+        const { applicationProfileArnByName } = await import("../cost/profiles.js");
+        const arn = await applicationProfileArnByName(this, configured.region.region, err.details.requested);
+        if (arn) return this.resolve(role, arn);
+      }
       if (err instanceof ModelResolutionError) {
         throw new QuarryError(
           {

@@ -162,6 +162,13 @@ export function classifyBedrockError(err: unknown, ctx: FailureContext = {}): Qu
       "Allow aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe for the identity (or have an administrator open the model once in the Bedrock console to create the agreement), then retry in a few minutes.",
     );
   }
+  if (/data retention mode '[^']*' is not available for this model/i.test(raw)) {
+    return build(
+      "data-retention",
+      `${model} refuses the account's data-retention mode in ${region}: ${raw}. Bedrock runs this model only under a retention mode the account (or Bedrock project) has opted into; no request setting changes that.`,
+      `An administrator opts the account into a retention mode the model allows (Bedrock console → Settings → Data retention, see https://docs.aws.amazon.com/bedrock/latest/userguide/data-retention.html), or set ${modelVar} to another model (\`quarry models\` lists them).`,
+    );
+  }
   if (/The provided model identifier is invalid/i.test(raw)) {
     const geo = ctx.model ? /^(us|eu|apac|jp|au|us-gov|global)\./.exec(ctx.model)?.[1] : undefined;
     const expected = ctx.region ? defaultGeoForRegion(ctx.region) : "us";

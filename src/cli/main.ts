@@ -1,7 +1,9 @@
 import { Command, CommanderError } from "commander";
+import { registerCostCommand } from "./commands/cost.js";
 import { registerDoctorCommands } from "./commands/doctor.js";
 import { registerMcpCommands } from "./commands/mcp.js";
 import { addSessionOptions, type PrintOptions, runPrintCommand } from "./commands/print.js";
+import { registerProfilesCommands } from "./commands/profiles.js";
 import { readPackageVersion } from "./version.js";
 
 export { endChildProcesses, installExitCleanup } from "../tools/exit-cleanup.js";
@@ -37,6 +39,8 @@ export function buildProgram(setExitCode: (code: number) => void = () => {}): Co
 
   registerDoctorCommands(program);
   registerMcpCommands(program, setExitCode);
+  registerCostCommand(program, setExitCode);
+  registerProfilesCommands(program, setExitCode);
 
   program
     .command("agents")

@@ -2,6 +2,7 @@ import { CommanderError } from "commander";
 import { QuarryError } from "../bedrock/errors.js";
 import { ConfigError, loadSettings, type Settings } from "../config/index.js";
 import { type DoctorContext, openDoctorContext } from "./context.js";
+import { runDoctorPlus } from "./fix-command.js";
 import { buildIamPolicy } from "./iam-policy.js";
 import { listModels, renderModels } from "./models.js";
 import { renderReport, reportJson, wantsColor } from "./report.js";
@@ -11,6 +12,11 @@ import { runDoctor } from "./run.js";
 export interface DoctorOptions {
   json?: boolean;
   iamPolicy?: boolean;
+  /** `claude-code`: check the user's Claude Code setup instead of Quarry's. */
+  for?: string;
+  /** Write the settings lines that fix what doctor found (diff first, then y/N or --yes). */
+  fix?: boolean;
+  yes?: boolean;
 }
 
 /** Options of `quarry models`. */
@@ -45,6 +51,7 @@ export async function runDoctorCommand(options: DoctorOptions): Promise<number> 
     process.stdout.write(`${JSON.stringify(policy, null, 2)}\n`);
     return 0;
   }
+  if (options.for !== undefined || options.fix) return runDoctorPlus(ctx, options);
   const report = await runDoctor(ctx);
   process.stdout.write(
     options.json ? reportJson(report) : renderReport(report, wantsColor(process.stdout, process.env)),

@@ -43,15 +43,16 @@ export function summaryLine(report: DoctorReport): string {
   return `${report.ok ? "OK" : "FAILED"}: ${parts.join(", ")} in ${report.ms} ms`;
 }
 
-/** The `--json` document: `{ ok, checks: [{ id, status, title, detail, fix, ms }] }`. */
+/** The `--json` document: `{ ok, checks: [{ id, status, title, detail, fix, ms, data? }] }`. */
 export function reportJson(report: DoctorReport): string {
-  const checks = report.checks.map(({ id, status, title, detail, fix, ms }) => ({
+  const checks = report.checks.map(({ id, status, title, detail, fix, ms, data }) => ({
     id,
     status,
     title,
     detail,
     fix,
     ms,
+    ...(data ? { data } : {}),
   }));
   return `${JSON.stringify({ ok: report.ok, checks }, null, 2)}\n`;
 }

@@ -13,6 +13,8 @@ export interface CheckResult {
   readonly fix: string | null;
   /** Wall time of the check in milliseconds. */
   readonly ms: number;
+  /** Machine-readable facts behind the detail (quota values, predicted IDs…); in `--json` when present. */
+  readonly data?: Readonly<Record<string, unknown>>;
 }
 
 /** What a check body returns; the runner adds id, title and timing. */
@@ -20,6 +22,7 @@ export interface CheckOutcome {
   readonly status: CheckStatus;
   readonly detail: string;
   readonly fix?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
 }
 
 /** The whole report. `ok` is false when any check failed. */
@@ -56,5 +59,6 @@ export async function timed(
     detail: outcome.detail,
     fix: outcome.fix ?? null,
     ms: Math.round(performance.now() - started),
+    ...(outcome.data ? { data: outcome.data } : {}),
   };
 }

@@ -13,6 +13,7 @@ export type ErrorKind =
   | "model-not-enabled"
   | "use-case-required"
   | "marketplace-agreement"
+  | "data-retention"
   | "iam-denied"
   | "invalid-model-id"
   | "needs-inference-profile"

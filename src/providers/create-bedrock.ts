@@ -1,6 +1,9 @@
+import type { ModelCapabilities } from "../bedrock/catalog.js";
 import type { BedrockConnection } from "../bedrock/connection.js";
 import { QuarryError } from "../bedrock/errors.js";
+import { fitMaxTokensToQuota, readQuotas } from "../bedrock/quotas.js";
 import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
+import type { Settings } from "../config/index.js";
 import type { RetryPolicy } from "../model/retry.js";
 import { ModelRouter } from "../model/router.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
@@ -20,14 +23,19 @@ export interface BedrockSession {
   outputLimits: { maxTokens: number; ceiling: number };
 }
 
+/** The max_tokens a turn asks for before any quota sizing: CLAUDE_CODE_MAX_OUTPUT_TOKENS, else the model's default. */
+export function configuredMaxTokens(settings: Settings, caps: ModelCapabilities): number {
+  return settings.maxOutputTokens?.value ?? Math.min(caps.maxOutputDefault, 32_000);
+}
+
 /** Turns a resolved model into a callable route (client for its region, limits, caching support). */
 export async function routeFor(
   connection: BedrockConnection,
   role: ModelRole,
   resolved: ResolvedModel,
 ): Promise<ModelRoute> {
+  const maxOut = configuredMaxTokens(connection.settings, resolved.capabilities);
   const caps = resolved.capabilities;
-  const maxOut = connection.settings.maxOutputTokens?.value ?? Math.min(caps.maxOutputDefault, 32_000);
   return {
     sendId: resolved.sendId,
     foundationModelId: resolved.foundationModelId ?? resolved.sendId,
@@ -53,6 +61,7 @@ export async function createBedrockSession(
   void connection.runtime().catch(() => {});
   const sidePending = connection.resolve("small");
   sidePending.catch(() => {});
+  void readQuotas(connection, connection.configured("main").region.region); // in parallel with resolution
   const main = await connection.resolve("main");
   const warnings: string[] = [];
   let side: ResolvedModel | undefined;
@@ -76,6 +85,10 @@ export async function createBedrockSession(
     ...(await routeFor(connection, "small", side)),
     ...wireFields(side, claudeWire, "small"),
   };
+  // Bedrock reserves max_tokens against the tokens-per-minute quota up front (docs/quotas.md).
+  const fitted = await fitMaxTokensToQuota(connection, main, mainRoute.defaultMaxTokens);
+  if (fitted.warning) warnings.push(fitted.warning);
+  mainRoute.defaultMaxTokens = fitted.maxTokens;
   const provider = new ModelRouter({
     client: new WireClient({
       invoke: new BedrockInvokeClient(connection.credentials, limits),

@@ -21,6 +21,7 @@ export interface JsonCheck {
   detail: string;
   fix: string | null;
   ms: number;
+  data?: Record<string, unknown>;
 }
 
 export interface Run {

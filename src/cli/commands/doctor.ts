@@ -9,10 +9,15 @@ export function registerDoctorCommands(program: Command): void {
     )
     .option("--json", "print the report as JSON: { ok, checks: [{ id, status, title, detail, fix, ms }] }")
     .option("--iam-policy", "print a least-privilege IAM policy (JSON) for the configured models")
-    .action(async (opts: { json?: boolean; iamPolicy?: boolean }) => {
-      const { runDoctorCommand, exitWith } = await import("../../doctor/cli.js");
-      exitWith(await runDoctorCommand(opts), "doctor found failing checks (see above)");
-    });
+    .option("--for <tool>", "check another tool's setup against this account: claude-code")
+    .option("--fix", "write the settings lines that fix what doctor found (shows a diff, asks first)")
+    .option("--yes", "with --fix: write without asking")
+    .action(
+      async (opts: { json?: boolean; iamPolicy?: boolean; for?: string; fix?: boolean; yes?: boolean }) => {
+        const { runDoctorCommand, exitWith } = await import("../../doctor/cli.js");
+        exitWith(await runDoctorCommand(opts), "doctor found failing checks (see above)");
+      },
+    );
 
   program
     .command("models")

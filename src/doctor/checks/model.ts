@@ -13,6 +13,8 @@ import {
 import { NotEventStreamError, probeCaching, probeStream, type StreamProbe } from "../probe.js";
 import { configuredTargets, type ModelTarget, setModelFix } from "../targets.js";
 import { type CheckOutcome, type CheckResult, fail, pass, skip, timed, warn } from "../types.js";
+import { quotaOutcome } from "./quotas.js";
+import { retentionOutcome } from "./retention.js";
 
 /** A first token slower than this is worth a warning (interactive use will feel stuck). */
 const SLOW_FIRST_TOKEN_MS = 5000;
@@ -89,7 +91,14 @@ function resolutionOutcome(r: Resolution): CheckOutcome {
     lines.push(
       `${m.rewrittenFrom} cannot be invoked on demand in ${m.region}; Quarry sends ${m.sendId} instead. Set it explicitly so every tool (Claude Code too) uses the profile`,
     );
-    return warn(lines.join("\n"), setModelFix(target, m.sendId));
+    // `doctor --fix` writes the env line when the value lives where an env block can override it.
+    const kind = target.settingSource?.kind;
+    const settable = kind === undefined || kind === "default" || kind === "env" || kind === "claude-settings";
+    const name = target.settingSource?.kind === "env" ? target.settingSource.name : target.envName;
+    return {
+      ...warn(lines.join("\n"), setModelFix(target, m.sendId)),
+      ...(settable ? { data: { set: { [name]: m.sendId } } } : {}),
+    };
   }
   return pass(lines.join("\n"));
 }
@@ -115,6 +124,7 @@ async function checksForGroup(ctx: DoctorContext, group: ResolvedTarget): Promis
     ),
     timed(`${key}.access`, `${label} access`, () => accessOutcome(ctx, group)),
     timed(`${key}.invoke`, `${label} invoke permission`, async () => invokeOutcome(group, await probe)),
+    timed(`${key}.retention`, `${label} data retention`, async () => retentionOutcome(group, await probe)),
     timed(`${key}.stream`, `${label} event stream`, async () => streamOutcome(group, await probe)),
     timed(`${key}.caching`, `${label} prompt caching`, async () => {
       if (ctx.settings.disablePromptCaching.value)
@@ -126,6 +136,7 @@ async function checksForGroup(ctx: DoctorContext, group: ResolvedTarget): Promis
       return cachingOutcome(group, await caching, await probe);
     }),
     timed(`${key}.ttft`, `${label} time to first token`, async () => ttftOutcome(await probe)),
+    timed(`${key}.quota`, `${label} tokens-per-minute quota`, () => quotaOutcome(ctx, group)),
   ]);
 }
 
@@ -286,10 +297,13 @@ function cachingOutcome(
   }
   const e = classifyBedrockError(caching.error, context);
   if (e.kind === "caching-unsupported") {
-    return warn(
-      `Bedrock refused cache_control for ${resolved.sendId} in ${resolved.region}: "${e.rawMessage}". Quarry turns caching off for the session after the first refusal; Claude Code does not`,
-      "export DISABLE_PROMPT_CACHING=1",
-    );
+    return {
+      ...warn(
+        `Bedrock refused cache_control for ${resolved.sendId} in ${resolved.region}: "${e.rawMessage}". Quarry turns caching off for the session after the first refusal; Claude Code does not`,
+        "export DISABLE_PROMPT_CACHING=1",
+      ),
+      data: { set: { DISABLE_PROMPT_CACHING: "1" } },
+    };
   }
   if (CREDENTIAL_KINDS.has(e.kind)) return skip("credentials were rejected (see the credentials check)");
   if (e.kind === "throttled") return warn(`throttled (HTTP 429) twice; caching could not be tested`, e.fix);
