@@ -1,7 +1,12 @@
 import type { BedrockConnection } from "../bedrock/connection.js";
 import { QuarryError } from "../bedrock/errors.js";
+import { planFailover } from "../bedrock/failover-plan.js";
+import { guardrailFromSettings, invokeGuardrailFields } from "../bedrock/guardrail.js";
+import { applyLongContext } from "../bedrock/long-context.js";
+import { tierFields } from "../bedrock/service-tier.js";
 import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
 import type { RetryPolicy } from "../model/retry.js";
+import { FailoverPath } from "../model/failover.js";
 import { ModelRouter } from "../model/router.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
 import { callLimitsFromEnv } from "./timeouts.js";
@@ -26,6 +31,11 @@ export async function routeFor(
 ): Promise<ModelRoute> {
   const caps = resolved.capabilities;
   const maxOut = connection.settings.maxOutputTokens?.value ?? Math.min(caps.maxOutputDefault, 32_000);
+  const guardrail = guardrailFromSettings(connection.settings);
+  const invokeFields = {
+    ...(guardrail ? invokeGuardrailFields(guardrail) : {}),
+    ...tierFields(connection.settings, resolved.foundationModelId).fields,
+  };
   return {
     sendId: resolved.sendId,
     foundationModelId: resolved.foundationModelId ?? resolved.sendId,
@@ -33,8 +43,10 @@ export async function routeFor(
     client: await connection.runtime(resolved.region),
     defaultMaxTokens: maxOut,
     promptCaching: caps.promptCaching,
-    betas: resolved.oneMillionContext ? ["context-1m-2025-08-07"] : undefined,
+    betas: applyLongContext(resolved, connection.settings).betas,
     context: connection.failureContext(role, resolved),
+    guardrail,
+    invokeFields,
   };
 }
 
@@ -46,8 +58,9 @@ export async function createBedrockSession(
   connection: BedrockConnection,
   options: { retry?: RetryPolicy; onNotice?: (message: string) => void } = {},
 ): Promise<BedrockSession> {
-  const main = await connection.resolve("main");
-  const warnings: string[] = [];
+  const long = applyLongContext(await connection.resolve("main"), connection.settings);
+  const main = long.resolved;
+  const warnings: string[] = long.note ? [long.note] : [];
   let side: ResolvedModel | undefined;
   try {
     side = await connection.resolve("small");
@@ -60,13 +73,25 @@ export async function createBedrockSession(
   const { limits, warnings: limitWarnings } = callLimitsFromEnv(connection.env);
   warnings.push(...limitWarnings);
   const mainRoute = await routeFor(connection, "main", main);
+  warnings.push(...tierFields(connection.settings, main.foundationModelId).warnings);
+  const plan = planFailover(main, connection.settings, {
+    route: (resolved) => routeFor(connection, "main", resolved),
+    resolve: async (model) =>
+      applyLongContext(await connection.resolve("main", model), connection.settings).resolved,
+  });
+  warnings.push(...(plan?.warnings ?? []));
+  const client = new BedrockInvokeClient(connection.credentials, limits);
+  client.onIntervention = options.onNotice;
   const provider = new ModelRouter({
-    client: new BedrockInvokeClient(connection.credentials, limits),
+    client,
     main: mainRoute,
     side: side ? await routeFor(connection, "small", side) : undefined,
     caching: !connection.settings.disablePromptCaching.value,
     retry: options.retry ?? limits.retry,
     onNotice: options.onNotice,
+    failover: plan?.steps.length
+      ? new FailoverPath(mainRoute, plan.steps, { cooldownMs: plan.cooldownMs })
+      : undefined,
   });
   const ceiling = Math.max(main.capabilities.maxOutputUpper, mainRoute.defaultMaxTokens);
   return { provider, main, side, warnings, outputLimits: { maxTokens: mainRoute.defaultMaxTokens, ceiling } };
