@@ -87,7 +87,7 @@ export class ClaudeMessageRenderer {
         return undefined;
       case "failover": {
         const { step, from, to, reason, message } = event;
-        (this.totals.failovers ??= []).push({ step, from, to, reason, message });
+        this.totals.failovers = [...(this.totals.failovers ?? []), { step, from, to, reason, message }];
         this.emit({ type: "system", subtype: "failover", step, from, to, reason, message, ...this.ids() });
         return undefined;
       }
@@ -95,7 +95,8 @@ export class ClaudeMessageRenderer {
         this.apiMs += Date.now() - this.turnStarted;
         this.addModelUsage(event.model, event.usage, event.costUsd);
         if (event.region) {
-          const byRegion = (this.totals.costByRegion ??= {});
+          const byRegion = this.totals.costByRegion ?? {};
+          this.totals.costByRegion = byRegion;
           byRegion[event.region] = (byRegion[event.region] ?? 0) + event.costUsd;
         }
         this.completeReply(event.usage);

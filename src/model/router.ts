@@ -74,6 +74,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
 
   async complete(request: TurnRequest, options: CallOptions = {}): Promise<AssistantMessage> {
     const { client } = this.options;
+    // biome-ignore lint/correctness/useYield: one whole-body attempt has no events; the shared loop takes a generator.
     const calls = this.attempts(options.role ?? "small", request.signal, async function* (route, wire) {
       const message = await client.invoke(route, request, wire);
       return { ...message, servedBy: routeName(route) };
