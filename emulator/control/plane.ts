@@ -1,6 +1,7 @@
 import type { CallContext, EmulatorRequest } from "../http/types.js";
 import { BedrockError } from "../http/types.js";
 import { authorize } from "../iam.js";
+import { getGuardrail } from "../runtime/guardrails-control.js";
 import { parseArn, type WorldIndex } from "../world/index.js";
 import { applicationProfileSummary, foundationModelSummary, systemProfileSummary } from "./shapes.js";
 
@@ -63,7 +64,7 @@ function decodeLabel(raw: string): string {
   }
 }
 
-const ROUTE = /^.*?\/(foundation-models|foundation-model-availability|inference-profiles)(?:\/(.*))?$/;
+const ROUTE = /^.*?\/(foundation-models|foundation-model-availability|inference-profiles|guardrails)(?:\/(.*))?$/;
 
 /**
  * Serves the Bedrock control plane (WIRE.md §10): foundation models, their availability and inference profiles.
@@ -91,6 +92,8 @@ export function handleControlPlane(
       return label === undefined
         ? listInferenceProfiles(req, ctx, world)
         : getInferenceProfile(label, ctx, world);
+    case "guardrails":
+      return label === undefined ? undefined : getGuardrail(label, req, ctx, world);
     default:
       return undefined;
   }

@@ -134,7 +134,8 @@ export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
   failoverCooldownSeconds: {
     kind: "int",
     env: ["QUARRY_FAILOVER_COOLDOWN_SECONDS"],
-    min: 1,
+    // 0 = try the primary again on every call.
+    min: 0,
     fileKey: "failover.cooldownSeconds",
   },
   // Bedrock Guardrails (docs/failover.md#guardrails).

@@ -74,8 +74,16 @@ export class FailoverPath<R extends RouteBase> {
     this.now = options.now ?? Date.now;
   }
 
-  /** The route calls use now; once the cooldown has passed, the primary again (reported once). */
+  /** The route calls use now. */
   current(): R {
+    return this.index < 0 ? this.primary : this.built.get(this.index)!;
+  }
+
+  /**
+   * At the start of a call (not between its attempts): once the cooldown has passed, the primary is the
+   * target again, and the switch is queued for drain().
+   */
+  beginCall(): void {
     if (this.index >= 0 && this.now() - this.switchedAt >= this.options.cooldownMs) {
       const from = this.built.get(this.index)!;
       this.index = -1;
@@ -88,7 +96,6 @@ export class FailoverPath<R extends RouteBase> {
         message: `Back to ${describe(this.primary)} after the ${seconds}s failover cooldown.`,
       });
     }
-    return this.index < 0 ? this.primary : this.built.get(this.index)!;
   }
 
   /** Switches the user has not seen yet (returns to the primary); each is handed out once. */

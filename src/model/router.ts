@@ -97,9 +97,13 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
     once: (route: R, wire: WireOptions) => AsyncGenerator<ProviderEvent, T>,
   ): AsyncGenerator<ProviderEvent, T> {
     const call: CallState = { refreshed: false, attempt: 0, started: Date.now() };
+    // Main-model turns decide the return to the primary (and report it); side calls follow whatever is current.
+    const mainCall = role === "main" || role === "subagent";
+    if (mainCall) this.options.failover?.beginCall();
     for (;;) {
       const route = this.routeFor(role);
-      for (const change of this.options.failover?.drain() ?? []) yield { type: "failover", ...change };
+      if (mainCall)
+        for (const change of this.options.failover?.drain() ?? []) yield { type: "failover", ...change };
       call.attempt++;
       try {
         return yield* once(route, { caching: this.cachingFor(route) });
