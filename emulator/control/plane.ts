@@ -64,7 +64,8 @@ function decodeLabel(raw: string): string {
   }
 }
 
-const ROUTE = /^.*?\/(foundation-models|foundation-model-availability|inference-profiles|guardrails)(?:\/(.*))?$/;
+const ROUTE =
+  /^.*?\/(foundation-models|foundation-model-availability|inference-profiles|guardrails)(?:\/(.*))?$/;
 
 /**
  * Serves the Bedrock control plane (WIRE.md §10): foundation models, their availability and inference profiles.

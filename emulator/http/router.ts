@@ -21,7 +21,8 @@ import {
 // WIRE.md §3.2: the id group is greedy so the legacy raw-slash ARN form still routes.
 const RUNTIME_ROUTE =
   /^(?<prefix>.*?)\/model\/(?<id>.+)\/(?<op>invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$/;
-const CONTROL_ROUTE = /\/(foundation-models|foundation-model-availability|inference-profiles)(\/|$)/;
+const CONTROL_ROUTE =
+  /\/(foundation-models|foundation-model-availability|inference-profiles|guardrails)(\/|$)/;
 const REGION_SEGMENT = /^\/([a-z]{2}(?:-gov)?-[a-z]+-\d)(?:\/|$)/;
 
 const ACTION_FOR: Record<RuntimeOperation, string> = {

@@ -25,7 +25,11 @@ export function getGuardrail(
   const g = world.world.guardrails.find((x) => x.id === id && x.regions.includes(ctx.region));
   if (!g || (version !== "DRAFT" && !g.versions.includes(version))) {
     // **I**: the exception is the API's (ResourceNotFoundException, 404); the wording is ours.
-    throw new BedrockError(404, "ResourceNotFoundException", `Guardrail ${identifier} version ${version} was not found.`);
+    throw new BedrockError(
+      404,
+      "ResourceNotFoundException",
+      `Guardrail ${identifier} version ${version} was not found.`,
+    );
   }
   const geo = ctx.region.split("-")[0] === "eu" ? "eu" : ctx.region.startsWith("ap-") ? "apac" : "us";
   const profileId = `${geo}.guardrail.v1:0`;

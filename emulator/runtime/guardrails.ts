@@ -31,7 +31,11 @@ export function findGuardrail(
   if (identifier === undefined && version === undefined) return undefined;
   if (!identifier || !version) {
     // **I**: the rule (both or neither) is the API's; the wording is ours.
-    throw new BedrockError(400, "ValidationException", "Guardrail identifier and version must both be provided.");
+    throw new BedrockError(
+      400,
+      "ValidationException",
+      "Guardrail identifier and version must both be provided.",
+    );
   }
   const id = identifier.startsWith("arn:") ? identifier.slice(identifier.lastIndexOf("/") + 1) : identifier;
   const guardrail = world.guardrails.find(

@@ -17,7 +17,9 @@ export function checkServiceTier(headers: Record<string, string>, model: Foundat
       throw new BedrockError(
         400,
         "ValidationException",
-        tier === "reserved" ? "Reservation not found." : "The provided service tier is not supported for this model.",
+        tier === "reserved"
+          ? "Reservation not found."
+          : "The provided service tier is not supported for this model.",
       );
     }
   }

@@ -63,7 +63,9 @@ export const FoundationModel = z
     /** false → CountTokens answers "The provided model doesn't support counting tokens." */
     countTokens: z.boolean().default(true),
     /** Service tiers the model takes (X-Amzn-Bedrock-Service-Tier); others are refused (docs/emulator-rules.md). */
-    serviceTiers: z.array(z.enum(["default", "priority", "flex", "reserved"])).default(["default", "priority", "flex"]),
+    serviceTiers: z
+      .array(z.enum(["default", "priority", "flex", "reserved"]))
+      .default(["default", "priority", "flex"]),
     /** true → X-Amzn-Bedrock-PerformanceConfig-Latency: optimized is served; false → refused. */
     latencyOptimized: z.boolean().default(false),
     access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),

@@ -1,4 +1,5 @@
 import { checkConfiguration } from "./checks/config.js";
+import { checkGuardrail } from "./checks/guardrail.js";
 import { checkIdentity } from "./checks/identity.js";
 import { modelChecks } from "./checks/model.js";
 import { checkCustomCa, checkEndpoints, checkProxy } from "./checks/network.js";
@@ -19,6 +20,9 @@ export async function runDoctor(ctx: DoctorContext): Promise<DoctorReport> {
     timed("network.proxy", "Proxy", () => checkProxy(ctx)),
     timed("network.ca", "Custom CA", () => checkCustomCa(ctx)),
     timed("network.endpoints", "Endpoints", () => checkEndpoints(ctx)),
+    ...(ctx.settings.guardrailId || ctx.settings.guardrailVersion
+      ? [timed("guardrail", "Guardrail", () => checkGuardrail(ctx))]
+      : []),
   ];
   const models = modelChecks(ctx);
   const checks = [...(await Promise.all(fixed)), ...(await models)];

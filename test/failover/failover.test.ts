@@ -92,7 +92,10 @@ describe("region failover inside the geography", () => {
       "eu-central-1 200",
       "eu-west-1 200",
     ]);
-    const events = r.stdout.trim().split("\n").map((l) => ProtocolEventSchema.parse(JSON.parse(l)));
+    const events = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => ProtocolEventSchema.parse(JSON.parse(l)));
     const switches = events.flatMap((e) => (e.type === "failover" ? [`${e.step} ${e.to.region}`] : []));
     expect(switches).toEqual(["region eu-central-1", "primary eu-west-1"]);
     // Usage records carry the region that served each turn.
@@ -143,9 +146,9 @@ describe("leaving the geography", () => {
     ]);
     const result = JSON.parse(r.stdout);
     expect(result.is_error).toBe(false);
-    expect(result.failovers.map((f: { step: string; to: { model: string } }) => `${f.step} ${f.to.model}`)).toEqual(
-      [`region ${usSonnet}`, `global global.${SONNET}`],
-    );
+    expect(
+      result.failovers.map((f: { step: string; to: { model: string } }) => `${f.step} ${f.to.model}`),
+    ).toEqual([`region ${usSonnet}`, `global global.${SONNET}`]);
     expect(Object.keys(result.modelUsage)).toEqual([`global.${SONNET}`]);
     expect(Object.keys(result.cost_by_region)).toEqual(["us-east-1"]);
   });
@@ -165,7 +168,10 @@ describe("the fallback model", () => {
       `us-east-1 global.${SONNET} 429`,
       "us-east-1 us.anthropic.claude-haiku-4-5-20251001-v1:0 200",
     ]);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const failovers = lines.filter((l) => l.type === "system" && l.subtype === "failover");
     expect(failovers.map((f) => f.step)).toEqual(["region", "global", "fallback-model"]);
     expect(lines.at(-1).result).toBe("from haiku");

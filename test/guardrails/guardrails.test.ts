@@ -70,10 +70,15 @@ describe("guardrails on InvokeModel", () => {
   });
 
   it("a scripted turn can make the guardrail withhold the answer", async () => {
-    const r = await run(world(true, [{ turn: 1, guardrail: "output", reply: { content: [text("secret")] } }]), "hi");
+    const r = await run(
+      world(true, [{ turn: 1, guardrail: "output", reply: { content: [text("secret")] } }]),
+      "hi",
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("secret");
-    expect(r.stderr).toContain(`Guardrail ${GUARDRAIL} (version 1) blocked the answer: denied topic "Scripted" (BLOCKED)`);
+    expect(r.stderr).toContain(
+      `Guardrail ${GUARDRAIL} (version 1) blocked the answer: denied topic "Scripted" (BLOCKED)`,
+    );
   });
 
   it("a guardrail without cross-Region support is refused for an inference profile, with the reason", async () => {
