@@ -1,4 +1,3 @@
-import { SETTING_SPECS } from "./schema.js";
 import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,7 +7,7 @@ import { TrustStore } from "../trust/store.js";
 import { endpointUrls } from "./endpoints.js";
 import { KNOWN_FILE_KEYS } from "./file-layer.js";
 import type { LoadSettingsOptions } from "./load.js";
-import { MODEL_TIERS, SCALAR_KEYS } from "./schema.js";
+import { MODEL_TIERS, SCALAR_KEYS, SETTING_SPECS } from "./schema.js";
 import type { Settings } from "./settings.js";
 import { PERMISSION_LISTS } from "./structured.js";
 import { TRUST_CLASSES } from "./trust-classes.js";
