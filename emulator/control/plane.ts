@@ -1,6 +1,7 @@
 import type { CallContext, EmulatorRequest } from "../http/types.js";
 import { BedrockError } from "../http/types.js";
 import { authorize } from "../iam.js";
+import { getGuardrail } from "../runtime/guardrails-control.js";
 import { parseArn, type WorldIndex } from "../world/index.js";
 import { handleControlWrite } from "./application-profiles.js";
 import { applicationProfileSummary, foundationModelSummary, systemProfileSummary } from "./shapes.js";
@@ -64,7 +65,8 @@ function decodeLabel(raw: string): string {
   }
 }
 
-const ROUTE = /^.*?\/(foundation-models|foundation-model-availability|inference-profiles)(?:\/(.*))?$/;
+const ROUTE =
+  /^.*?\/(foundation-models|foundation-model-availability|inference-profiles|guardrails)(?:\/(.*))?$/;
 
 /**
  * Serves the Bedrock control plane (WIRE.md §10): foundation models, their availability and inference profiles.
@@ -93,6 +95,8 @@ export function handleControlPlane(
       return label === undefined
         ? listInferenceProfiles(req, ctx, world)
         : getInferenceProfile(label, ctx, world);
+    case "guardrails":
+      return label === undefined ? undefined : getGuardrail(label, req, ctx, world);
     default:
       return undefined;
   }

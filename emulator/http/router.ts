@@ -24,7 +24,7 @@ import {
 const RUNTIME_ROUTE =
   /^(?<prefix>.*?)\/model\/(?<id>.+)\/(?<op>invoke|invoke-with-response-stream|converse|converse-stream|count-tokens)$/;
 const CONTROL_ROUTE =
-  /\/(foundation-models|foundation-model-availability|inference-profiles|listTagsForResource)(\/|$)/;
+  /\/(foundation-models|foundation-model-availability|inference-profiles|listTagsForResource|guardrails)(\/|$)/;
 const REGION_SEGMENT = /^\/([a-z]{2}(?:-gov)?-[a-z]+-\d)(?:\/|$)/;
 
 const ACTION_FOR: Record<RuntimeOperation, string> = {

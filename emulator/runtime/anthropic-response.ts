@@ -32,6 +32,7 @@ export function anthropicMessage(reply: Reply): Record<string, unknown> {
     stop_reason: reply.stopReason,
     stop_sequence: reply.stopSequence,
     usage: anthropicUsage(reply.usage),
+    ...reply.bedrockFields,
   };
 }
 
@@ -121,6 +122,7 @@ export function anthropicStreamEvents(reply: Reply, timing: StreamTiming): Strea
     payload: () => ({
       type: "message_stop",
       "amazon-bedrock-invocationMetrics": invocationMetrics(reply, timing),
+      ...reply.bedrockFields,
     }),
     tokens: 0,
   });

@@ -88,7 +88,12 @@ export class Script {
   }
 
   /** The first rule matching this call, counted as used; undefined when none matches. */
-  select(target: InvocationTarget, req: NormalizedRequest, op?: string): Selection | undefined {
+  select(
+    target: InvocationTarget,
+    req: NormalizedRequest,
+    op?: string,
+    region?: string,
+  ): Selection | undefined {
     const rules = this.rules();
     if (rules !== this.counted) {
       this.uses.clear();
@@ -110,6 +115,7 @@ export class Script {
         continue;
       }
       if (rule.turn !== undefined && rule.turn !== turn) continue;
+      if (rule.region !== undefined && rule.region !== region) continue;
       if (rule.promptIncludes !== undefined && !prompt.includes(rule.promptIncludes)) continue;
       this.uses.set(index, used + 1);
       return { index, rule };

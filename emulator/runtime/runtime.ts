@@ -17,9 +17,11 @@ import { signsReasoning } from "./converse-response.js";
 import { countTokens } from "./count-tokens.js";
 import { buildOutcome, conversationTurn, Script } from "./engine.js";
 import { httpFaultError, streamExceptionAsHttpError } from "./faults.js";
+import { applyGuardrail, findGuardrail } from "./guardrails.js";
 import { respondInvoke, respondInvokeStream } from "./invoke.js";
 import { checkModelLimits } from "./limits.js";
 import { checkParameters } from "./parameter-rules.js";
+import { checkServiceTier } from "./service-tier.js";
 import type { PreparedTurn } from "./turn.js";
 
 /** Knobs for tests: the clock (cache expiry, latency metrics) and an override of the minimum cacheable prefix. */
@@ -96,7 +98,9 @@ export class RuntimeEngine {
     const totalInput = checkModelLimits(request, target.model, converse ? "converse" : "invoke");
     ctx.note("turn", conversationTurn(request));
 
-    const selection = this.script.select(target, request, op);
+    checkServiceTier(req.headers, target.model);
+    const guardrail = findGuardrail(this.world, req.headers, target, ctx.region);
+    const selection = this.script.select(target, request, op, ctx.region);
     const fault = selection?.rule.fault;
     if (selection) ctx.note("scriptRule", selection.index);
     if (fault) ctx.note("fault", fault);
@@ -106,13 +110,16 @@ export class RuntimeEngine {
     if (fault?.kind === "stream-exception" && !streaming) throw streamExceptionAsHttpError(fault, target);
 
     const cache = this.cache.account(target.model, request, totalInput);
-    const { reply } = buildOutcome({
+    let { reply } = buildOutcome({
       target,
       req: request,
       selection,
       cache,
       toolIdStyle: converse ? "converse" : "anthropic",
     });
+    const guarded = guardrail ? applyGuardrail(guardrail, request, selection?.rule, reply) : reply;
+    if (guarded !== reply) ctx.note("guardrailAction", "INTERVENED");
+    reply = guarded;
     ctx.note("usage", reply.usage);
     ctx.note("stopReason", reply.stopReason);
 

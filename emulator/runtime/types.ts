@@ -46,7 +46,7 @@ export type ReplyContent =
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
   | { type: "thinking"; thinking: string; signature: string };
 
-export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence";
+export type StopReason = "end_turn" | "tool_use" | "max_tokens" | "stop_sequence" | "guardrail_intervened";
 
 /** Token accounting for one call, in Anthropic's terms (input_tokens excludes cache reads and writes). */
 export interface UsageCounts {
@@ -67,6 +67,8 @@ export interface Reply {
   stopReason: StopReason;
   stopSequence: string | null;
   usage: UsageCounts;
+  /** Bedrock's own members of the body / last stream event (`amazon-bedrock-guardrailAction`, `-trace`). */
+  bedrockFields?: Record<string, unknown>;
 }
 
 /** One model event of a stream: its name, a lazily built payload (metrics need the clock), pacing tokens. */

@@ -52,6 +52,12 @@ export const BEDROCK_BETAS = [
   "thinking-token-count-2026-05-13",
 ];
 
+/**
+ * Models without a 1M window refuse its beta like any other ("invalid beta flag"): the 1M beta is for Sonnet 4,
+ * 4.5, 4.6 and Opus 4.6 (WIRE.md §12, "200K (1M beta)"); Haiku 4.5 and Claude 3 Haiku have 200K only.
+ */
+const WITHOUT_1M_BETA = BEDROCK_BETAS.filter((b) => b !== "context-1m-2025-08-07");
+
 /** Opus 4.7 on Bedrock took only interleaved thinking (anthropics/claude-code#49370, #49648). */
 const OPUS_47_BETAS = ["interleaved-thinking-2025-05-14"];
 
@@ -102,6 +108,7 @@ const MODELS: ModelRow[] = [
     promptCaching: true,
     minCacheTokens: 4_096,
     sampling: "exclusive",
+    betas: WITHOUT_1M_BETA,
     geos: ["us", "eu", "global"],
   },
   {
@@ -149,6 +156,7 @@ const MODELS: ModelRow[] = [
     // Not in AWS's CountTokens model list (docs.aws.amazon.com/bedrock/latest/userguide/count-tokens.html).
     countTokens: false,
     thinkingModes: [],
+    betas: WITHOUT_1M_BETA,
     geos: ["us", "eu"],
   },
   // Today's models (WIRE.md §12 source A), so current Claude Code finds every tier it probes.

@@ -76,6 +76,12 @@ export const FoundationModel = z
     sampling: z.enum(["free", "exclusive", "no-temperature"]).default("free"),
     /** false → CountTokens answers "The provided model doesn't support counting tokens." */
     countTokens: z.boolean().default(true),
+    /** Service tiers the model takes (X-Amzn-Bedrock-Service-Tier); others are refused (docs/emulator-rules.md). */
+    serviceTiers: z
+      .array(z.enum(["default", "priority", "flex", "reserved"]))
+      .default(["default", "priority", "flex"]),
+    /** true → X-Amzn-Bedrock-PerformanceConfig-Latency: optimized is served; false → refused. */
+    latencyOptimized: z.boolean().default(false),
     access: ModelAccess.default({ authorized: true, useCaseSubmitted: true, marketplaceAgreement: true }),
     /** What the model takes over Converse (docs/emulator-rules.md, "Converse families"); omitted = Claude's. */
     converse: ConverseTraits.optional(),
@@ -253,6 +259,26 @@ export const Fault = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("proxy"), as: z.enum(["sse", "json"]).default("sse") }).strict(),
 ]);
 
+/**
+ * A Bedrock guardrail in the account (emulator/runtime/guardrails.ts): where it exists, whether it has a
+ * guardrail profile (cross-region), and what it blocks. GetGuardrail serves it to doctor.
+ */
+export const Guardrail = z
+  .object({
+    id: z.string().regex(/^[a-z0-9]{12}$/, "12 lowercase letters or digits"),
+    name: z.string().min(1).default("quarry-guardrail"),
+    /** Published versions ("1", "2", …); DRAFT always exists. */
+    versions: z.array(z.string().regex(/^[1-9][0-9]{0,7}$/)).default(["1"]),
+    regions: z.array(regionName).min(1),
+    /** Has a guardrail profile, so it may be used with cross-region inference profiles. */
+    crossRegion: z.boolean().default(false),
+    /** Words (case-insensitive) that block a prompt or an answer (wordPolicy.words). */
+    blockedWords: z.array(z.string().min(1)).default([]),
+    blockedInputMessaging: z.string().default("Sorry, the model cannot answer this question."),
+    blockedOutputsMessaging: z.string().default("Sorry, the model cannot answer this question."),
+  })
+  .strict();
+
 export const Usage = z
   .object({
     inputTokens: z.number().int().min(0).optional(),
@@ -296,6 +322,10 @@ export const ScriptRule = z
       .strict()
       .optional(),
     fault: Fault.optional(),
+    /** Matches only requests sent to this region (the SigV4 scope): a throttled region, a healthy one. */
+    region: regionName.optional(),
+    /** The request's guardrail intervenes on this turn: on the prompt ("input") or on the answer ("output"). */
+    guardrail: z.enum(["input", "output"]).optional(),
   })
   .strict();
 
@@ -324,6 +354,7 @@ export const World = z
     quotas: z.array(ServiceQuota).default([]),
     identities: z.array(Identity).default([]),
     script: z.array(ScriptRule).default([]),
+    guardrails: z.array(Guardrail).default([]),
     latency: Latency.default({ requestMs: 0, firstTokenMs: 0, tokensPerSecond: 0 }),
     /** The Anthropic API stand-in's credentials: x-api-key values and gateway bearer tokens (emulator/anthropic-api). */
     anthropicApi: z
@@ -349,4 +380,5 @@ export type PolicyStatement = z.infer<typeof PolicyStatement>;
 export type ScriptRule = z.infer<typeof ScriptRule>;
 export type ReplyBlock = z.infer<typeof ReplyBlock>;
 export type Fault = z.infer<typeof Fault>;
+export type Guardrail = z.infer<typeof Guardrail>;
 export type FaultInput = z.input<typeof Fault>;

@@ -136,7 +136,13 @@ export class Agent {
         const cost = costOf(message.usage, this.o.price);
         this.usage = addUsage(this.usage, message.usage);
         this.cost += cost;
-        yield { type: "usage", model: this.o.modelName, usage: message.usage, costUsd: cost };
+        yield {
+          type: "usage",
+          model: message.servedBy?.model ?? this.o.modelName,
+          usage: message.usage,
+          costUsd: cost,
+          ...(message.servedBy ? { region: message.servedBy.region } : {}),
+        };
         if (cut) {
           if (cut.kind === "fail") throw cut.error;
           yield this.warning(cut.warning);
@@ -250,6 +256,16 @@ export class Agent {
           break;
         case "notice":
           yield { type: "warning", message: e.message };
+          break;
+        case "failover":
+          yield {
+            type: "failover",
+            step: e.step,
+            from: e.from,
+            to: e.to,
+            reason: e.reason,
+            message: e.message,
+          };
           break;
         case "message_stop":
           final = e.message;

@@ -27,6 +27,7 @@ export function sessionConfigFromFlags(
     env: where.env,
     model: options.model,
     region: options.region,
+    fallbackModel: options.fallbackModel,
     permissionMode: mode,
     maxTurns,
     allow: fromFlag(options.allowedTools, "--allowedTools"),

@@ -26,9 +26,23 @@ const MCP_FILE_KEYS: readonly string[] = [
   "enabledMcpjsonServers",
   "disabledMcpjsonServers",
 ];
-const TOP_LEVEL_SCALARS = (Object.keys(SETTING_SPECS) as ScalarKey[]).filter((key) => !key.includes("."));
+const TOP_LEVEL_SCALARS = (Object.keys(SETTING_SPECS) as ScalarKey[]).filter(
+  (key) => !key.includes(".") && SETTING_SPECS[key].fileKey === undefined,
+);
+// Settings grouped under one object in files (`failover.regions`): group → field → setting.
+const GROUPED = new Map<string, Map<string, ScalarKey>>();
+for (const [key, spec] of Object.entries(SETTING_SPECS) as [ScalarKey, SettingSpec][]) {
+  const [group, field] = spec.fileKey?.split(".") ?? [];
+  if (group === undefined || field === undefined) continue;
+  if (!GROUPED.has(group)) GROUPED.set(group, new Map());
+  GROUPED.get(group)!.set(field, key);
+}
 /** Every key a Quarry settings file may hold at the top level. */
-export const KNOWN_FILE_KEYS: readonly string[] = [...TOP_LEVEL_SCALARS, ...STRUCTURED_KEYS];
+export const KNOWN_FILE_KEYS: readonly string[] = [
+  ...TOP_LEVEL_SCALARS,
+  ...STRUCTURED_KEYS,
+  ...GROUPED.keys(),
+];
 
 // Users paste env var names into settings files; point each one at the key that means the same thing.
 const ENV_NAME_TO_KEY = new Map<string, string>([
@@ -134,6 +148,14 @@ export function readFileLayer(
         } else {
           warnUnknown([key, tier], MODEL_TIERS);
         }
+      }
+    } else if (GROUPED.has(key)) {
+      const fields = GROUPED.get(key)!;
+      if (!isPlainObject(value)) fail([key], `an object with ${[...fields.keys()].join(", ")}`, value);
+      for (const [field, fieldValue] of Object.entries(value)) {
+        const scalarKey = fields.get(field);
+        if (scalarKey === undefined) warnUnknown([key, field], [...fields.keys()]);
+        else layer.scalars.set(scalarKey, readScalar([key, field], SETTING_SPECS[scalarKey], fieldValue));
       }
     } else if (key === "permissions") {
       readPermissions(value, [key]);

@@ -11,6 +11,7 @@ export interface FlagValues {
   smallFastModel: string;
   maxOutputTokens: string | number;
   maxThinkingTokens: string | number;
+  fallbackModel: string;
 }
 
 /** Flag spelling for each FlagValues key, for the CLI to declare and for messages. */
@@ -22,6 +23,7 @@ export const FLAG_NAMES: Readonly<Record<keyof FlagValues, string>> = {
   smallFastModel: SETTING_SPECS.smallFastModel.flag!,
   maxOutputTokens: SETTING_SPECS.maxOutputTokens.flag!,
   maxThinkingTokens: SETTING_SPECS.maxThinkingTokens.flag!,
+  fallbackModel: SETTING_SPECS.fallbackModel.flag!,
 };
 
 /** Reads the flags the user passed; an invalid value is a ConfigError naming the flag. */

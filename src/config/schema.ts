@@ -47,13 +47,24 @@ export interface SettingValues {
   sandbox: string;
   notifications: string;
   claudeWire: string;
+
+  failoverRegions: string[];
+  failoverAllowGlobal: boolean;
+  fallbackModel: string;
+  failoverCooldownSeconds: number;
+  guardrailId: string;
+  guardrailVersion: string;
+  guardrailTrace: string;
+  serviceTier: string;
+  performanceLatency: string;
+  disable1mContext: boolean;
 }
 
 /** Every single-valued setting, model pins included under their dotted file key. */
 export type ScalarKey = keyof SettingValues | `modelPins.${ModelTier}`;
 
 /** How a setting's text (env, flag) or JSON (file) value is checked and converted. */
-export type ValueKind = "string" | "url" | "region" | "boolean" | "int" | "secret" | "provider";
+export type ValueKind = "string" | "url" | "region" | "regions" | "boolean" | "int" | "secret" | "provider";
 
 /** Where one setting can come from and what values it takes. */
 export interface SettingSpec {
@@ -66,6 +77,10 @@ export interface SettingSpec {
   readonly claudeKey?: string;
   /** Smallest allowed value, for integers. */
   readonly min?: number;
+  /** The only values a string setting takes (compared in lower case). */
+  readonly choices?: readonly string[];
+  /** Where it sits in a settings file when not at the top level: `failover.regions`. */
+  readonly fileKey?: string;
 }
 
 /** The table every layer reads through: key → env names, flag, kind. File keys are the keys themselves. */
@@ -117,6 +132,48 @@ export const SETTING_SPECS: Readonly<Record<ScalarKey, SettingSpec>> = {
   notifications: { kind: "string", env: ["QUARRY_NOTIFICATIONS"] },
   // invoke | converse: the Bedrock API for Claude models, checked by src/providers/select-wire.ts.
   claudeWire: { kind: "string", env: ["QUARRY_CLAUDE_WIRE"] },
+
+  // Failover along a declared path (docs/failover.md): other regions, then global, then a fallback model.
+  failoverRegions: { kind: "regions", env: ["QUARRY_FAILOVER_REGIONS"], fileKey: "failover.regions" },
+  failoverAllowGlobal: {
+    kind: "boolean",
+    env: ["QUARRY_FAILOVER_ALLOW_GLOBAL"],
+    fileKey: "failover.allowGlobal",
+  },
+  fallbackModel: {
+    kind: "string",
+    env: ["QUARRY_FALLBACK_MODEL"],
+    flag: "--fallback-model",
+    claudeKey: "fallbackModel",
+    fileKey: "failover.fallbackModel",
+  },
+  failoverCooldownSeconds: {
+    kind: "int",
+    env: ["QUARRY_FAILOVER_COOLDOWN_SECONDS"],
+    // 0 = try the primary again on every call.
+    min: 0,
+    fileKey: "failover.cooldownSeconds",
+  },
+  // Bedrock Guardrails (docs/failover.md#guardrails).
+  guardrailId: { kind: "string", env: ["QUARRY_GUARDRAIL_ID"], fileKey: "guardrail.id" },
+  guardrailVersion: { kind: "string", env: ["QUARRY_GUARDRAIL_VERSION"], fileKey: "guardrail.version" },
+  guardrailTrace: {
+    kind: "string",
+    env: ["QUARRY_GUARDRAIL_TRACE"],
+    choices: ["enabled", "disabled", "enabled_full"],
+    fileKey: "guardrail.trace",
+  },
+  serviceTier: {
+    kind: "string",
+    env: ["ANTHROPIC_BEDROCK_SERVICE_TIER"],
+    choices: ["default", "flex", "priority", "reserved"],
+  },
+  performanceLatency: {
+    kind: "string",
+    env: ["QUARRY_BEDROCK_LATENCY"],
+    choices: ["standard", "optimized"],
+  },
+  disable1mContext: { kind: "boolean", env: ["CLAUDE_CODE_DISABLE_1M_CONTEXT"] },
 };
 
 /** All scalar keys, in table order (the order `quarry config` lists them). */
@@ -136,11 +193,21 @@ function isHttpUrl(text: string): boolean {
 
 const nonEmpty = z.string().trim().min(1);
 
+const regionList = z.array(nonEmpty).min(1);
+
 function fileSchema(spec: SettingSpec): z.ZodType {
   switch (spec.kind) {
     case "string":
+      return spec.choices
+        ? nonEmpty.transform((t) => t.toLowerCase()).pipe(z.enum(spec.choices as [string, ...string[]]))
+        : nonEmpty;
     case "region":
       return nonEmpty;
+    case "regions":
+      // A JSON list, or the comma-separated text an env var carries.
+      return z
+        .union([regionList, nonEmpty.transform((t) => t.split(",").map((r) => r.trim()))])
+        .pipe(regionList.refine((list) => list.every((r) => REGION_SHAPE.test(r))));
     case "url":
       return nonEmpty.refine(isHttpUrl);
     case "secret":
@@ -184,10 +251,15 @@ export function parseTextValue(spec: SettingSpec, text: string): ParsedValue {
 export function expectedText(spec: SettingSpec, from: "text" | "json"): string {
   switch (spec.kind) {
     case "string":
+      return spec.choices ? spec.choices.map((c) => `"${c}"`).join(", ") : "a non-empty string";
     case "secret":
       return "a non-empty string";
     case "region":
       return "an AWS region name such as us-east-1";
+    case "regions":
+      return from === "json"
+        ? 'a list of AWS region names such as ["eu-central-1"]'
+        : "a comma-separated list of AWS region names such as eu-central-1,eu-west-3";
     case "url":
       return "an http:// or https:// URL";
     case "boolean":

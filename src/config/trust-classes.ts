@@ -106,6 +106,24 @@ export const TRUST_CLASSES: Readonly<Record<GatedKey, TrustClass>> = {
   // prompts and "off" drops the sandbox the user may have chosen, so only the user decides those.
   // How the terminal is told a long turn ended: taste, and it only writes to the user's own terminal.
   notifications: preference,
+
+  // Failover may only narrow in an untrusted folder: another region or a wider geography moves your data
+  // (docs/failover.md#trust). allowGlobal=false and a cooldown are taste; a fallback is a model choice.
+  failoverRegions: needs("sends requests to other regions when the primary is throttled"),
+  failoverAllowGlobal: {
+    kind: "preference",
+    refuse: (value) =>
+      value === false ? undefined : "lets failover leave your geography (global profiles, other regions)",
+  },
+  fallbackModel: modelChoice,
+  failoverCooldownSeconds: preference,
+  // A project's guardrail would replace yours (perhaps with a weaker one); the trace level is taste.
+  guardrailId: needs("replaces the Bedrock guardrail that filters prompts and answers"),
+  guardrailVersion: needs("replaces the Bedrock guardrail that filters prompts and answers"),
+  guardrailTrace: preference,
+  serviceTier: needs("changes the service tier (price and speed) of every request"),
+  performanceLatency: needs("changes the latency tier (price) of every request"),
+  disable1mContext: preference,
   sandbox: {
     kind: "preference",
     refuse: (value) =>

@@ -1,4 +1,5 @@
 import { checkConfiguration } from "./checks/config.js";
+import { checkGuardrail } from "./checks/guardrail.js";
 import { checkIdentity } from "./checks/identity.js";
 import { messagesApiModelChecks, usesMessagesApi } from "./checks/messages-api.js";
 import { modelChecks } from "./checks/model.js";
@@ -20,6 +21,9 @@ export async function runDoctor(ctx: DoctorContext): Promise<DoctorReport> {
     timed("network.proxy", "Proxy", () => checkProxy(ctx)),
     timed("network.ca", "Custom CA", () => checkCustomCa(ctx)),
     timed("network.endpoints", "Endpoints", () => checkEndpoints(ctx)),
+    ...(ctx.settings.guardrailId || ctx.settings.guardrailVersion
+      ? [timed("guardrail", "Guardrail", () => checkGuardrail(ctx))]
+      : []),
   ];
   // Roles on Mantle or the Anthropic API are checked on their own wire (checks/messages-api.ts).
   const models = usesMessagesApi(ctx) ? messagesApiModelChecks(ctx) : modelChecks(ctx);

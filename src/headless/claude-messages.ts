@@ -100,9 +100,20 @@ export class ClaudeMessageRenderer {
         // The attempt's streamed text is void; a consumer of partial messages sees the reply start over.
         this.closeOpen();
         return undefined;
+      case "failover": {
+        const { step, from, to, reason, message } = event;
+        this.totals.failovers = [...(this.totals.failovers ?? []), { step, from, to, reason, message }];
+        this.emit({ type: "system", subtype: "failover", step, from, to, reason, message, ...this.ids() });
+        return undefined;
+      }
       case "usage":
         this.apiMs += Date.now() - this.turnStarted;
         this.addModelUsage(event.model, event.usage, event.costUsd);
+        if (event.region) {
+          const byRegion = this.totals.costByRegion ?? {};
+          this.totals.costByRegion = byRegion;
+          byRegion[event.region] = (byRegion[event.region] ?? 0) + event.costUsd;
+        }
         this.completeReply(event.usage, this.parentToolUseId ? event.model : this.ctx.model);
         return undefined;
       case "tool_call":
@@ -224,6 +235,10 @@ export class ClaudeMessageRenderer {
       };
       this.emit(line);
     }
+  }
+
+  private ids(): { session_id: string; uuid: string } {
+    return { session_id: this.ctx.sessionId, uuid: randomUUID() };
   }
 
   private emitUser(content: UserLine["message"]["content"]): void {

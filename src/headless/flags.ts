@@ -70,7 +70,10 @@ export function addHeadlessOptions(program: Command): Command {
     .option("--add-dir <dir>", "another directory treated like the project (repeatable)", collect)
     .option("--settings <file-or-json>", "extra settings: permissions.allow/deny and model are applied")
     .option("--setting-sources <sources>", "accepted for Claude Code compatibility (user,project,local)")
-    .option("--fallback-model <model>", "accepted for Claude Code compatibility (noted, not used yet)")
+    .option(
+      "--fallback-model <model>",
+      "the model to fail over to when the main model stays throttled (docs/failover.md)",
+    )
     .option("--dangerously-skip-permissions", "same as --permission-mode bypassPermissions")
     .option(
       "--allow-dangerously-skip-permissions",

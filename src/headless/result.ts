@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { AgentEvent } from "../agent/events.js";
 import type { Usage } from "../model/types.js";
-import type { ApiUsage, ModelUsage, PermissionDenial, ResultLine } from "./schema.js";
+import type { ApiUsage, FailoverFields, ModelUsage, PermissionDenial, ResultLine } from "./schema.js";
 
 /** What a run accumulates for its result line besides the `done` event. */
 export interface RunTotals {
@@ -9,6 +9,9 @@ export interface RunTotals {
   errors: string[];
   modelUsage: Record<string, ModelUsage>;
   apiMs: number;
+  /** Failover switches and cost per serving region (Quarry's additions; absent when nothing moved). */
+  failovers?: FailoverFields[];
+  costByRegion?: Record<string, number>;
 }
 
 /**
@@ -31,6 +34,8 @@ export function buildResult(
     usage: apiUsage(done.usage),
     modelUsage: totals.modelUsage,
     permission_denials: totals.denials,
+    ...(totals.failovers?.length ? { failovers: totals.failovers } : {}),
+    ...(totals.costByRegion ? { cost_by_region: totals.costByRegion } : {}),
   };
   if (done.reason === "end_turn") {
     return { ...common, subtype: "success", is_error: false, result: done.result, stop_reason: "end_turn" };

@@ -302,8 +302,6 @@ function applyFlags(options: PrintOptions, cwd: string, note: (m: string) => voi
     }
     o.permissionMode = "bypassPermissions";
   }
-  if (options.fallbackModel)
-    note(`note: --fallback-model ${options.fallbackModel} is accepted but not used yet`);
   if (options.settingSources !== undefined && options.settingSources !== "user,project,local") {
     note(
       `note: --setting-sources=${options.settingSources} is accepted; Quarry reads its usual settings files`,

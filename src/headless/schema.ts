@@ -46,6 +46,15 @@ const envelope = {
   uuid,
 };
 
+// One failover switch (docs/failover.md), as Quarry's stream-json and result carry it.
+const FailoverFields = z.object({
+  step: z.enum(["region", "global", "fallback-model", "primary"]),
+  from: z.object({ model: z.string(), region: z.string() }),
+  to: z.object({ model: z.string(), region: z.string() }),
+  reason: z.string(),
+  message: z.string(),
+});
+
 export const SystemInit = z.object({
   type: z.literal("system"),
   subtype: z.literal("init"),
@@ -167,6 +176,10 @@ const resultCommon = {
   modelUsage: z.record(z.string(), ModelUsage),
   permission_denials: z.array(PermissionDenial),
   stop_reason: z.string().nullable(),
+  /** Quarry's addition: every failover switch of the run (docs/failover.md). */
+  failovers: z.array(FailoverFields).optional(),
+  /** Quarry's addition: cost per region that served a turn (differs from one region after a failover). */
+  cost_by_region: z.record(z.string(), z.number()).optional(),
 };
 
 export const ResultSuccess = z.object({
@@ -193,10 +206,19 @@ export const SessionStateChanged = z.object({
   state: z.enum(["running", "requires_action", "idle"]),
 });
 
+/** Quarry's addition: the main model's calls moved to another region, profile or model (docs/failover.md). */
+export const FailoverLine = z.object({
+  type: z.literal("system"),
+  subtype: z.literal("failover"),
+  ...envelope,
+  ...FailoverFields.shape,
+});
+
 /** Every message a stream-json consumer can receive from Quarry (besides control envelopes). */
 export const ClaudeMessage = z.union([
   SystemInit,
   SessionStateChanged,
+  FailoverLine,
   AssistantLine,
   UserLine,
   StreamEventLine,
@@ -205,6 +227,7 @@ export const ClaudeMessage = z.union([
 
 export type ClaudeMessage = z.infer<typeof ClaudeMessage>;
 export type SystemInit = z.infer<typeof SystemInit>;
+export type FailoverFields = z.infer<typeof FailoverFields>;
 export type AssistantLine = z.infer<typeof AssistantLine>;
 export type UserLine = z.infer<typeof UserLine>;
 export type StreamEventLine = z.infer<typeof StreamEventLine>;

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ModelClient, RouteBase } from "./client.js";
+import type { ModelClient, RouteBase, WireOptions } from "./client.js";
 import { QuarryError } from "./errors.js";
+import { type FailoverPath, routeName } from "./failover.js";
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from "./retry.js";
 import type {
   AssistantMessage,
@@ -24,6 +25,8 @@ export interface ModelRouterOptions<R extends RouteBase> {
   random?: () => number;
   /** Receives notices from non-streaming calls (streaming calls yield them as events). */
   onNotice?: (message: string) => void;
+  /** Where the main model's calls move when it stays throttled (src/model/failover.ts); none = no failover. */
+  failover?: FailoverPath<R>;
 }
 
 /** Side-model failures that will not fix themselves within a session: fall back to the main model. */
@@ -63,39 +66,54 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
   }
 
   async *streamTurn(request: TurnRequest, options: CallOptions = {}): AsyncIterable<ProviderEvent> {
-    const role = options.role ?? "main";
-    const started = Date.now();
-    const call: CallState = { refreshed: false };
-    let attempt = 0;
-    for (;;) {
-      const route = this.routeFor(role);
-      attempt++;
-      try {
-        yield* this.options.client.stream(route, request, { caching: this.cachingFor(route) });
-        return;
-      } catch (err) {
-        const decision = await this.onFailure(err, route, role, attempt, started, request.signal, call);
-        for (const event of decision.events) yield event;
-        if (decision.resetAttempts) attempt = 0;
+    const { client } = this.options;
+    yield* this.attempts(options.role ?? "main", request.signal, async function* (route, wire) {
+      for await (const event of client.stream(route, request, wire)) {
+        // The message says which route served it: usage is recorded per model and region (failover).
+        yield event.type === "message_stop"
+          ? { ...event, message: { ...event.message, servedBy: routeName(route) } }
+          : event;
       }
-    }
+    });
   }
 
   async complete(request: TurnRequest, options: CallOptions = {}): Promise<AssistantMessage> {
-    const role = options.role ?? "small";
-    const started = Date.now();
-    const call: CallState = { refreshed: false };
-    let attempt = 0;
+    const { client } = this.options;
+    // biome-ignore lint/correctness/useYield: one whole-body attempt has no events; the shared loop takes a generator.
+    const calls = this.attempts(options.role ?? "small", request.signal, async function* (route, wire) {
+      const message = await client.invoke(route, request, wire);
+      return { ...message, servedBy: routeName(route) };
+    });
+    for (;;) {
+      const next = await calls.next();
+      if (next.done) return next.value;
+      if (next.value.type === "notice") this.options.onNotice?.(next.value.message);
+      else if (next.value.type === "failover") this.options.onNotice?.(next.value.message);
+    }
+  }
+
+  /**
+   * The one retry loop both call shapes share: one attempt per route choice, then adapt, back off, fail over
+   * or throw (onFailure). Events of the decisions are yielded between attempts.
+   */
+  private async *attempts<T>(
+    role: ModelRole,
+    signal: AbortSignal | undefined,
+    once: (route: R, wire: WireOptions) => AsyncGenerator<ProviderEvent, T>,
+  ): AsyncGenerator<ProviderEvent, T> {
+    const call: CallState = { refreshed: false, attempt: 0, started: Date.now() };
+    // Main-model turns decide the return to the primary (and report it); side calls follow whatever is current.
+    const mainCall = role === "main" || role === "subagent";
+    if (mainCall) this.options.failover?.beginCall();
     for (;;) {
       const route = this.routeFor(role);
-      attempt++;
+      if (mainCall)
+        for (const change of this.options.failover?.drain() ?? []) yield { type: "failover", ...change };
+      call.attempt++;
       try {
-        return await this.options.client.invoke(route, request, { caching: this.cachingFor(route) });
+        return yield* once(route, { caching: this.cachingFor(route) });
       } catch (err) {
-        const decision = await this.onFailure(err, route, role, attempt, started, request.signal, call);
-        for (const event of decision.events)
-          if (event.type === "notice") this.options.onNotice?.(event.message);
-        if (decision.resetAttempts) attempt = 0;
+        for (const event of await this.onFailure(err, route, role, signal, call)) yield event;
       }
     }
   }
@@ -106,8 +124,9 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
 
   /** Which route a role uses right now: side tasks go to the main model once the side model was denied. */
   private routeFor(role: ModelRole): R {
-    if (role === "main" || role === "subagent") return this.options.main;
-    if (this.sideFailure || !this.options.side) return this.options.main;
+    const main = this.options.failover?.current() ?? this.options.main;
+    if (role === "main" || role === "subagent") return main;
+    if (this.sideFailure || !this.options.side) return main;
     return this.options.side;
   }
 
@@ -123,38 +142,46 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
     err: unknown,
     route: R,
     role: ModelRole,
-    attempt: number,
-    started: number,
     signal: AbortSignal | undefined,
     call: CallState,
-  ): Promise<{ events: ProviderEvent[]; resetAttempts: boolean }> {
+  ): Promise<ProviderEvent[]> {
     if (signal?.aborted) throw err;
     const error = this.classify(err, route);
     if (error.kind === "caching-unsupported" && this.cachingFor(route)) {
       this.cachingRefused.add(routeKey(route));
       const message = `Prompt caching is not available for ${route.sendId} in ${route.region}; continuing without it for this session.`;
-      return { events: [{ type: "notice", message }], resetAttempts: false };
+      return [{ type: "notice", message }];
     }
     if (
       role !== "main" &&
       role !== "subagent" &&
-      route !== this.options.main &&
+      route === this.options.side &&
       SIDE_FALLBACK_KINDS.has(error.kind)
     ) {
       this.sideFailure = error;
       const message = `Side-task model ${route.sendId} is unavailable in ${route.region}${route.context.identity ? ` for ${route.context.identity}` : ""}: ${error.explanation} Using the main model ${this.options.main.sendId} for side tasks this session. Fix: ${error.fix}`;
-      return { events: [{ type: "notice", message }], resetAttempts: true };
+      call.attempt = 0;
+      return [{ type: "notice", message }];
     }
     // One refresh per call: an endpoint that keeps answering "expired" (or a refresh command that does not
     // fix the credentials) must end with the error, not run the command again and again.
     if (error.kind === "expired-credentials" && this.options.client.refreshCredentials && !call.refreshed) {
       call.refreshed = true;
-      if (await this.options.client.refreshCredentials()) return { events: [], resetAttempts: false };
+      if (await this.options.client.refreshCredentials()) return [];
     }
+    const { attempt, started } = call;
     const delay = nextRetryDelay(this.policy, error, attempt, Date.now() - started, this.options.random);
-    if (delay === undefined) throw error;
+    if (delay === undefined) {
+      // The retry budget of this target is spent: the next step of the failover path gets a fresh one.
+      const change =
+        route !== this.options.side ? await this.options.failover?.advance(route, error) : undefined;
+      if (!change) throw error;
+      call.attempt = 0;
+      call.started = Date.now();
+      return [{ type: "failover", ...change }];
+    }
     await sleep(delay, undefined, { signal });
-    return { events: [{ type: "retry", attempt, delayMs: delay, error }], resetAttempts: false };
+    return [{ type: "retry", attempt, delayMs: delay, error }];
   }
 
   private classify(err: unknown, route: R): QuarryError {
@@ -167,6 +194,9 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
 /** What one call (a streamed turn, a completion) has already tried across its attempts. */
 interface CallState {
   refreshed: boolean;
+  /** Attempts on the current target (reset when the target changes). */
+  attempt: number;
+  started: number;
 }
 
 function routeKey(route: RouteBase): string {

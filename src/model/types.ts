@@ -1,4 +1,5 @@
 import type { QuarryError } from "./errors.js";
+import type { FailoverSwitch } from "./failover.js";
 
 /**
  * The provider-neutral model boundary (docs/architecture.md): message shapes, usage, roles, prices and the
@@ -126,6 +127,8 @@ export interface AssistantMessage {
   content: ContentBlock[];
   stopReason: StopReason;
   usage: Usage;
+  /** The model and region that answered (set by the router; differs from the main model after a failover). */
+  servedBy?: { model: string; region: string };
 }
 
 export type ProviderEvent =
@@ -139,6 +142,8 @@ export type ProviderEvent =
   | { type: "retry"; attempt: number; delayMs: number; error: QuarryError }
   /** Something the user should know once (caching turned off, an ID rewritten, a side model fallback). */
   | { type: "notice"; message: string }
+  /** Calls moved along the failover path (src/model/failover.ts), or back to the primary. */
+  | ({ type: "failover" } & FailoverSwitch)
   | { type: "message_stop"; message: AssistantMessage };
 
 export interface CallOptions {

@@ -23,6 +23,8 @@ const message = z.object({
   content: z.union([z.string(), z.array(block)]),
 });
 
+const routeName = z.object({ model: z.string(), region: z.string() });
+
 const image = z.object({
   type: z.literal("image"),
   source: z.object({ type: z.literal("base64"), media_type: z.string(), data: z.string() }),
@@ -118,7 +120,27 @@ const eventSchemas = [
     display: z.unknown().optional(),
     images: z.array(image).optional(),
   }),
-  z.object({ type: z.literal("usage"), model: z.string(), usage, costUsd: z.number().nonnegative() }),
+  z.object({
+    type: z.literal("usage"),
+    model: z.string(),
+    usage,
+    costUsd: z.number().nonnegative(),
+    /** The region that served the turn (cost by region after a failover). */
+    region: z.string().optional(),
+  }),
+  /**
+   * The main model's calls moved along the failover path (docs/failover.md): to another region, a global
+   * profile or the fallback model after the retries ran out, or back to the primary after the cooldown.
+   */
+  z.object({
+    type: z.literal("failover"),
+    step: z.enum(["region", "global", "fallback-model", "primary"]),
+    from: routeName,
+    to: routeName,
+    /** The error kind that exhausted the retries (throttled, service-unavailable, …) or "cooldown". */
+    reason: z.string(),
+    message: z.string(),
+  }),
   z.object({ type: z.literal("warning"), message: z.string() }),
   z.object({ type: z.literal("title"), title: z.string() }),
   z.object({

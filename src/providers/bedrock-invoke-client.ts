@@ -1,6 +1,11 @@
-import type { BedrockRuntimeClient } from "@aws-sdk/client-bedrock-runtime";
+import type {
+  BedrockRuntimeClient,
+  InvokeModelWithResponseStreamCommandInput,
+} from "@aws-sdk/client-bedrock-runtime";
 import type { CredentialCache } from "../bedrock/credentials.js";
 import { classifyBedrockError, streamCutError, streamNotEventStreamError } from "../bedrock/errors.js";
+import type { GuardrailChoice } from "../bedrock/guardrail.js";
+import { describeIntervention, type GuardrailVerdict, intervened } from "../bedrock/guardrail-trace.js";
 import type { ModelClient, RouteBase, WireOptions } from "../model/client.js";
 import type { QuarryError } from "../model/errors.js";
 import type { AssistantMessage, ProviderEvent, TurnRequest } from "../model/types.js";
@@ -16,7 +21,19 @@ export interface ModelRoute extends RouteBase {
   /** max_tokens to ask for when the request does not say. */
   defaultMaxTokens: number;
   betas?: string[];
+  /** The guardrail requests carry, to explain an intervention (src/bedrock/guardrail.ts). */
+  guardrail?: GuardrailChoice;
+  /** Header members of InvokeModel*: guardrail, trace, service tier, latency (src/bedrock/service-tier.ts). */
+  invokeFields?: InvokeFields;
 }
+
+/** The InvokeModel header members Quarry sets besides the body. */
+export type InvokeFields = Partial<
+  Pick<
+    InvokeModelWithResponseStreamCommandInput,
+    "guardrailIdentifier" | "guardrailVersion" | "trace" | "serviceTier" | "performanceConfigLatency"
+  >
+>;
 
 const EVENT_STREAM = "application/vnd.amazon.eventstream";
 
@@ -29,6 +46,9 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
   private readonly limits: CallLimits;
 
   /** `limits`: idle and request timeouts (src/providers/timeouts.ts); the defaults when absent. */
+  /** Receives the explanation of a guardrail intervention on a non-streaming call (streams yield a notice). */
+  onIntervention?: (message: string) => void;
+
   constructor(
     private readonly credentials?: CredentialCache,
     limits?: CallLimits,
@@ -40,6 +60,7 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
     const { InvokeModelWithResponseStreamCommand } = await import("@aws-sdk/client-bedrock-runtime");
     this.instrument(route.client);
     const command = new InvokeModelWithResponseStreamCommand({
+      ...route.invokeFields,
       modelId: route.sendId,
       contentType: "application/json",
       accept: "application/json",
@@ -61,6 +82,12 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
         for (const out of assembler.push(event)) {
           if (out.type === "tool_use_start") phase = "mid-tool-call";
           else if (out.type === "block_stop" || phase === "before-events") phase = "mid-text";
+          // A guardrail's verdict rides on the last event: say what it blocked before the turn ends.
+          if (out.type === "message_stop" && intervened(event as GuardrailVerdict))
+            yield {
+              type: "notice",
+              message: interventionNotice(event as GuardrailVerdict, route, out.message),
+            };
           yield out;
         }
       }
@@ -82,6 +109,7 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
     try {
       const out = await route.client.send(
         new InvokeModelCommand({
+          ...route.invokeFields,
           modelId: route.sendId,
           contentType: "application/json",
           accept: "application/json",
@@ -89,7 +117,10 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
         }),
         { abortSignal: watchdog.signal },
       );
-      return messageFromBody(JSON.parse(new TextDecoder().decode(out.body)));
+      const body = JSON.parse(new TextDecoder().decode(out.body));
+      const message = messageFromBody(body);
+      if (intervened(body)) this.onIntervention?.(interventionNotice(body, route, message));
+      return message;
     } catch (err) {
       if (watchdog.fired) throw stallError("whole-call", this.limits).withContext(route.context);
       throw err;
@@ -153,6 +184,11 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
       { step: "deserialize", priority: "low", name: "quarryEventStreamContentTypeCheck" },
     );
   }
+}
+
+function interventionNotice(verdict: GuardrailVerdict, route: ModelRoute, message: AssistantMessage): string {
+  const text = message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
+  return describeIntervention(verdict, route.guardrail, text);
 }
 
 function bodyFor(route: ModelRoute, request: TurnRequest, options: WireOptions): Uint8Array {

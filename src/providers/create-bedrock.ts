@@ -1,9 +1,14 @@
 import type { ModelCapabilities } from "../bedrock/catalog.js";
 import type { BedrockConnection } from "../bedrock/connection.js";
 import { QuarryError } from "../bedrock/errors.js";
+import { planFailover } from "../bedrock/failover-plan.js";
+import { guardrailFromSettings, invokeGuardrailFields } from "../bedrock/guardrail.js";
+import { applyLongContext } from "../bedrock/long-context.js";
 import { fitMaxTokensToQuota, readQuotas } from "../bedrock/quotas.js";
 import type { ModelRole, ResolvedModel } from "../bedrock/resolver.js";
+import { tierFields } from "../bedrock/service-tier.js";
 import type { Settings } from "../config/index.js";
+import { FailoverPath } from "../model/failover.js";
 import type { RetryPolicy } from "../model/retry.js";
 import { ModelRouter } from "../model/router.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
@@ -36,6 +41,11 @@ export async function routeFor(
 ): Promise<ModelRoute> {
   const maxOut = configuredMaxTokens(connection.settings, resolved.capabilities);
   const caps = resolved.capabilities;
+  const guardrail = guardrailFromSettings(connection.settings);
+  const invokeFields = {
+    ...(guardrail ? invokeGuardrailFields(guardrail) : {}),
+    ...tierFields(connection.settings, resolved.foundationModelId).fields,
+  };
   return {
     sendId: resolved.sendId,
     foundationModelId: resolved.foundationModelId ?? resolved.sendId,
@@ -43,8 +53,10 @@ export async function routeFor(
     client: await connection.runtime(resolved.region),
     defaultMaxTokens: maxOut,
     promptCaching: caps.promptCaching,
-    betas: resolved.oneMillionContext ? ["context-1m-2025-08-07"] : undefined,
+    betas: applyLongContext(resolved, connection.settings).betas,
     context: connection.failureContext(role, resolved),
+    guardrail,
+    invokeFields,
   };
 }
 
@@ -62,8 +74,9 @@ export async function createBedrockSession(
   const sidePending = connection.resolve("small");
   sidePending.catch(() => {});
   void readQuotas(connection, connection.configured("main").region.region); // in parallel with resolution
-  const main = await connection.resolve("main");
-  const warnings: string[] = [];
+  const long = applyLongContext(await connection.resolve("main"), connection.settings);
+  const main = long.resolved;
+  const warnings: string[] = long.note ? [long.note] : [];
   let side: ResolvedModel | undefined;
   try {
     side = await sidePending;
@@ -89,16 +102,28 @@ export async function createBedrockSession(
   const fitted = await fitMaxTokensToQuota(connection, main, mainRoute.defaultMaxTokens);
   if (fitted.warning) warnings.push(fitted.warning);
   mainRoute.defaultMaxTokens = fitted.maxTokens;
-  const provider = new ModelRouter({
-    client: new WireClient({
-      invoke: new BedrockInvokeClient(connection.credentials, limits),
-      converse: new ConverseClient(connection.credentials, limits),
+  warnings.push(...tierFields(connection.settings, main.foundationModelId).warnings);
+  const plan = planFailover(main, connection.settings, {
+    route: async (resolved) => ({
+      ...(await routeFor(connection, "main", resolved)),
+      ...wireFields(resolved, claudeWire, "main"),
     }),
+    resolve: async (model) =>
+      applyLongContext(await connection.resolve("main", model), connection.settings).resolved,
+  });
+  warnings.push(...(plan?.warnings ?? []));
+  const invoke = new BedrockInvokeClient(connection.credentials, limits);
+  invoke.onIntervention = options.onNotice;
+  const provider = new ModelRouter({
+    client: new WireClient({ invoke, converse: new ConverseClient(connection.credentials, limits) }),
     main: mainRoute,
     side: sideRoute,
     caching: !connection.settings.disablePromptCaching.value,
     retry: options.retry ?? limits.retry,
     onNotice: options.onNotice,
+    failover: plan?.steps.length
+      ? new FailoverPath(mainRoute, plan.steps, { cooldownMs: plan.cooldownMs })
+      : undefined,
   });
   const ceiling = Math.max(main.capabilities.maxOutputUpper, mainRoute.defaultMaxTokens);
   return { provider, main, side, warnings, outputLimits: { maxTokens: mainRoute.defaultMaxTokens, ceiling } };

@@ -19,6 +19,8 @@ export interface SessionConfig {
   model?: string;
   /** AWS region; overrides settings. */
   region?: string;
+  /** `--fallback-model`: the last step of the failover path (docs/failover.md); overrides settings. */
+  fallbackModel?: string;
   permissionMode?: PermissionMode;
   /** Model turns per prompt before the run stops (default 50). */
   maxTurns?: number;

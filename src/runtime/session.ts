@@ -433,7 +433,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
   const settings = loadSettings({
     cwd,
     env,
-    flags: { model: config.model, region: config.region },
+    flags: { model: config.model, region: config.region, fallbackModel: config.fallbackModel },
     trustProject: config.trustProject,
   });
   const warnings = [...settings.warnings];

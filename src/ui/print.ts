@@ -68,6 +68,9 @@ export class PrintRenderer {
       case "retry":
         this.out.stderr.write(`quarry: retrying (attempt ${event.attempt + 1}): ${event.message}\n`);
         break;
+      case "failover":
+        this.out.stderr.write(`quarry: failover: ${event.message}\n`);
+        break;
       case "error":
         this.out.stderr.write(`quarry: error: ${event.message}\n${event.fix ? `  Fix: ${event.fix}\n` : ""}`);
         break;

@@ -185,6 +185,8 @@ export function applyEvent(s: ViewState, e: AgentEvent): ViewState {
       };
     case "warning":
       return push(s, { kind: "warning", text: e.message });
+    case "failover":
+      return push(s, { kind: "warning", text: `Failover: ${e.message}` });
     case "title":
       return { ...s, title: e.title };
     case "compacted":
