@@ -1,5 +1,8 @@
 import type { RouteBase } from "./client.js";
 import type { ErrorKind, QuarryError } from "./errors.js";
+import type { FailoverStepKind, FailoverSwitch, RouteName } from "./types.js";
+
+export type { FailoverStepKind, FailoverSwitch, RouteName } from "./types.js";
 
 /**
  * Failover along a declared path (docs/failover.md): when the current target stays throttled or out of
@@ -15,9 +18,6 @@ export const FAILOVER_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   "service-unavailable",
 ]);
 
-/** What kind of move a step is; "primary" is the return after the cooldown. */
-export type FailoverStepKind = "region" | "global" | "fallback-model" | "primary";
-
 /** One step of the path; `build` makes its route when it is first needed (undefined: not usable). */
 export interface FailoverStep<R extends RouteBase> {
   kind: Exclude<FailoverStepKind, "primary">;
@@ -26,22 +26,6 @@ export interface FailoverStep<R extends RouteBase> {
   /** Why this step may be taken, for the switch message: "same model, another region in eu". */
   why: string;
   build(): Promise<R | undefined>;
-}
-
-/** Where a call goes, as events and usage records name it. */
-export interface RouteName {
-  model: string;
-  region: string;
-}
-
-/** One switch, as the router reports it to the user. */
-export interface FailoverSwitch {
-  step: FailoverStepKind;
-  from: RouteName;
-  to: RouteName;
-  /** Why: the error kind that exhausted the retries, or "cooldown" for the return to the primary. */
-  reason: string;
-  message: string;
 }
 
 export interface FailoverOptions {

@@ -1,5 +1,4 @@
 import type { QuarryError } from "./errors.js";
-import type { FailoverSwitch } from "./failover.js";
 
 /**
  * The provider-neutral model boundary (docs/architecture.md): message shapes, usage, roles, prices and the
@@ -157,4 +156,23 @@ export interface ModelProvider {
   complete(request: TurnRequest, options?: CallOptions): Promise<AssistantMessage>;
   /** Counts the input tokens of a request (falls back to an estimate where counting is unavailable). */
   countTokens(request: TurnRequest, options?: CallOptions): Promise<number>;
+}
+
+/** What kind of move a step is; "primary" is the return after the cooldown. */
+export type FailoverStepKind = "region" | "global" | "fallback-model" | "primary";
+
+/** Where a call goes, as events and usage records name it. */
+export interface RouteName {
+  model: string;
+  region: string;
+}
+
+/** One switch, as the router reports it to the user. */
+export interface FailoverSwitch {
+  step: FailoverStepKind;
+  from: RouteName;
+  to: RouteName;
+  /** Why: the error kind that exhausted the retries, or "cooldown" for the return to the primary. */
+  reason: string;
+  message: string;
 }
