@@ -20,7 +20,8 @@ describe("main and side models on different providers (built CLI, emulator)", ()
       }),
     );
     emulator = started.emulator;
-    const run = await runCli(["-p", "say hello"], {
+    // stream-json still names the session with the side model (text and json -p skip that call).
+    const run = await runCli(["-p", "say hello", "--output-format", "stream-json", "--verbose"], {
       cwd: makeRepo(),
       emulator: started.emulator,
       home: started.home,

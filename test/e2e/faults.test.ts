@@ -98,14 +98,20 @@ describe("stalled streams end on the idle timer", () => {
         w.script?.unshift({ model: "haiku", fault: { kind: "stall", phase: "events", afterEvents: 0 } });
       }),
     );
-    const run = await runCli(["-p", "hi"], {
+    // stream-json names the session with the side model (text and json -p ask for no title).
+    const run = await runCli(["-p", "hi", "--output-format", "stream-json", "--verbose"], {
       cwd: makeRepo(),
       emulator: em,
       home,
       env: { API_TIMEOUT_MS: "300", QUARRY_MAX_RETRIES: "0" },
     });
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe("Answered.");
+    const result = run.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .find((m) => m.type === "result");
+    expect(result).toMatchObject({ subtype: "success", result: "Answered." });
     expect(run.stderr).toContain("No session title: Bedrock did not answer within 300 ms");
     expect(run.stderr).toContain("from API_TIMEOUT_MS");
     expectOnlyQuarryLines(run.stderr);
