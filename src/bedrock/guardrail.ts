@@ -48,11 +48,3 @@ export function invokeGuardrailFields(g: GuardrailChoice): {
   };
 }
 
-/** Converse / ConverseStream's `guardrailConfig` for the same guardrail (for the Converse client). */
-export function converseGuardrailConfig(g: GuardrailChoice): {
-  guardrailIdentifier: string;
-  guardrailVersion: string;
-  trace: "enabled" | "disabled" | "enabled_full";
-} {
-  return { guardrailIdentifier: g.id, guardrailVersion: g.version, trace: g.trace };
-}

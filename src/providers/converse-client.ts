@@ -2,6 +2,7 @@ import type { ConverseCommandOutput, ConverseStreamCommandInput } from "@aws-sdk
 import type { ConverseFeatures } from "../bedrock/catalog.js";
 import type { CredentialCache } from "../bedrock/credentials.js";
 import { classifyBedrockError, streamCutError } from "../bedrock/errors.js";
+import { converseTierFields } from "../bedrock/service-tier.js";
 import type { ModelClient, WireOptions } from "../model/client.js";
 import type { QuarryError } from "../model/errors.js";
 import type { AssistantMessage, ProviderEvent, TurnRequest } from "../model/types.js";
@@ -145,7 +146,7 @@ function inputFor(
   request: TurnRequest,
   options: WireOptions,
 ): ConverseStreamCommandInput {
-  return buildConverseInput(request, {
+  const input = buildConverseInput(request, {
     modelId: route.sendId,
     maxTokens: request.maxTokens ?? route.defaultMaxTokens,
     caching: options.caching,
@@ -153,6 +154,33 @@ function inputFor(
     anthropic: route.anthropic,
     betas: route.betas,
   });
+  return { ...input, ...converseRouteFields(route.invokeFields) };
+}
+
+/**
+ * The guardrail and tier settings that Invoke sends as headers, in Converse's own members (`guardrailConfig`,
+ * `serviceTier`, `performanceConfig`; docs/failover.md), so a guardrail holds whichever wire a model uses.
+ */
+export function converseRouteFields(
+  fields: ConverseRoute["invokeFields"],
+): Partial<ConverseStreamCommandInput> {
+  if (!fields) return {};
+  const { guardrailIdentifier, guardrailVersion, trace } = fields;
+  return {
+    ...(guardrailIdentifier && guardrailVersion
+      ? {
+          guardrailConfig: {
+            guardrailIdentifier,
+            guardrailVersion,
+            ...(trace ? { trace: trace.toLowerCase() as "enabled" | "disabled" | "enabled_full" } : {}),
+          },
+        }
+      : {}),
+    ...(converseTierFields({
+      serviceTier: fields.serviceTier as "priority" | "default" | "flex" | "reserved" | undefined,
+      performanceConfigLatency: fields.performanceConfigLatency as "standard" | "optimized" | undefined,
+    }) as Partial<ConverseStreamCommandInput>),
+  };
 }
 
 function* noticeFor(_route: ConverseRoute, notice: string | undefined): Iterable<ProviderEvent> {
