@@ -47,4 +47,3 @@ export function invokeGuardrailFields(g: GuardrailChoice): {
     trace: g.trace.toUpperCase() as "ENABLED" | "DISABLED" | "ENABLED_FULL",
   };
 }
-

@@ -263,7 +263,12 @@ async function createBackend(
       sandboxChoice = mode;
       return current.sandbox.setMode(mode);
     },
-    ...backendExtras(() => current, { cwd, env, identity: () => identity }),
+    ...backendExtras(() => current, {
+      cwd,
+      env,
+      trustProject: options.trustProject,
+      identity: () => identity,
+    }),
     close: () => current.close(),
   };
 }

@@ -209,3 +209,38 @@ describe("reading hooks settings", () => {
     expect(compileMatcher("(")).toBeUndefined();
   });
 });
+
+describe("/hooks report", () => {
+  it("lists each hook under its event with matcher, command and source, and what was left out", async () => {
+    const { hooksReport } = await import("../../src/hooks/report.js");
+    const text = hooksReport({
+      hooks: [
+        {
+          event: "PreToolUse",
+          matcher: "Bash",
+          command: "./block-rm.sh",
+          timeoutSeconds: 60,
+          source: ".claude/settings.json",
+        },
+        {
+          event: "PostToolUse",
+          matcher: "",
+          command: "./log.sh",
+          timeoutSeconds: 5,
+          source: "~/.claude/settings.json",
+        },
+      ],
+      warnings: ["/repo/.claude/settings.json: hooks ignored; /repo is not trusted"],
+      projectTrusted: false,
+    });
+    expect(text.split("\n")).toEqual([
+      "Hooks in force (2):",
+      "  PreToolUse",
+      "    [Bash] ./block-rm.sh  (.claude/settings.json, 60 s)",
+      "  PostToolUse",
+      "    [*] ./log.sh  (~/.claude/settings.json, 5 s)",
+      "Left out: /repo/.claude/settings.json: hooks ignored; /repo is not trusted",
+    ]);
+    expect(hooksReport({ hooks: [], warnings: [], projectTrusted: true })).toBe("No hooks are active.");
+  });
+});

@@ -353,6 +353,8 @@ export function App({
         return void task("collecting the status", async () =>
           note({ kind: "info", text: (await backend.status?.()) ?? "No status available." }),
         );
+      case "hooks":
+        return note({ kind: "info", text: backend.hooks?.() ?? "No hooks are active." });
       case "mcp":
         return void task("asking the MCP servers", async () =>
           note({ kind: "info", text: (await backend.mcp?.(slash.arg)) ?? "No MCP servers in this session." }),

@@ -3,6 +3,8 @@ import { findRepoRoot, loadMemoryFiles } from "../../agent/memory.js";
 import { buildSystemPrompt, environmentFacts } from "../../agent/system-prompt.js";
 import { listCustomCommands, runBashInSession } from "../../commands/index.js";
 import { describeSettings } from "../../config/describe.js";
+import { loadConfiguredHooks } from "../../hooks/load.js";
+import { hooksReport } from "../../hooks/report.js";
 import { mcpPanel } from "../../mcp/panel.js";
 import type { McpPromptCommand } from "../../mcp/prompt-list.js";
 import type { Session } from "../../runtime/session.js";
@@ -17,7 +19,10 @@ function promptArgsHint(p: McpPromptCommand): string {
 }
 
 type Extras = Required<
-  Pick<TuiBackend, "shell" | "attachable" | "customCommands" | "contextParts" | "status" | "memory" | "mcp">
+  Pick<
+    TuiBackend,
+    "shell" | "attachable" | "customCommands" | "contextParts" | "status" | "memory" | "mcp" | "hooks"
+  >
 >;
 
 /**
@@ -26,7 +31,12 @@ type Extras = Required<
  */
 export function backendExtras(
   current: () => Session,
-  o: { cwd: string; env: NodeJS.ProcessEnv; identity(): { account: string; arn: string } | undefined },
+  o: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    trustProject?: boolean;
+    identity(): { account: string; arn: string } | undefined;
+  },
 ): Extras {
   const projectRoot = findRepoRoot(o.cwd) ?? o.cwd;
   const userConfigDir = () => current().settings.userConfigDir.value;
@@ -53,6 +63,17 @@ export function backendExtras(
       })),
     ],
     mcp: (arg) => mcpPanel(current().mcp, arg),
+    hooks: () =>
+      hooksReport(
+        loadConfiguredHooks({
+          settings: current().settings,
+          projectRoot,
+          cwd: o.cwd,
+          env: o.env,
+          home: homedir(),
+          trustProject: o.trustProject,
+        }),
+      ),
     contextParts() {
       const s = current();
       const memory = loadMemoryFiles(o.cwd, projectRoot, userConfigDir());

@@ -97,6 +97,8 @@ export interface TuiBackend {
   contextParts?(): ContextPart[];
   /** `/status`: provider, endpoint, region, identity (if /doctor fetched it), model, settings sources. */
   status?(): Promise<string>;
+  /** `/hooks`: the hooks in force and where each comes from. */
+  hooks?(): string;
   /** `/mcp [reconnect NAME]`: the MCP servers' states, or reconnect one. */
   mcp?(arg: string): Promise<string>;
   /** `#` and `/memory`: the files a note can go to, and the memory files the session loaded. */

@@ -6,6 +6,7 @@ export const SLASH_COMMANDS = [
   { name: "cost", help: "tokens, cache, cost, time and lines changed of this session, per model" },
   { name: "context", help: "what fills the context window: system prompt, tools, memory, messages" },
   { name: "status", help: "provider, endpoint, region, identity, model and where each setting comes from" },
+  { name: "hooks", help: "the hooks in force: event, matcher, command and the file each comes from" },
   { name: "mcp", help: "/mcp shows MCP servers, their tools and errors; /mcp reconnect NAME" },
   { name: "memory", help: "show the memory files in use and open one in $EDITOR" },
   { name: "model", help: "/model lists usable models; /model <name> switches (validated first)" },
