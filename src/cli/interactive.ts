@@ -88,7 +88,9 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
     );
     await app.waitUntilExit();
     backend.cancel();
-    await backend.close();
+    // The user asked to leave: a side request or a server that is slow to stop must not keep Quarry open.
+    await Promise.race([backend.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    setTimeout(() => process.exit(process.exitCode ?? 0), 1_000).unref();
     if (leaving?.prompted) process.stdout.write(`${resumeHint(leaving.sessionId)}\n`);
     return 0;
   } finally {

@@ -253,6 +253,23 @@ describe("stopping and exiting", () => {
     r.unmount();
   });
 
+  it("exits on Ctrl-C twice even when the stopped request never winds down", async () => {
+    const stuck = gatedTurn("Half an answer");
+    const backend = fakeBackend([stuck.script]);
+    backend.cancel = () => {}; // the request in flight ignores the stop
+    const left: { sessionId: string; prompted: boolean }[] = [];
+    const r = render(<App backend={backend} history={new PromptHistory()} onLeave={(s) => left.push(s)} />);
+    await tick();
+    r.stdin.write("question\r");
+    await waitFor(r.lastFrame, "Half an answer");
+    r.stdin.write("\x03");
+    await waitFor(r.lastFrame, "Press Ctrl-C again to exit");
+    r.stdin.write("\x03");
+    await tick(50);
+    expect(left).toEqual([{ sessionId: INFO.sessionId, prompted: true }]);
+    r.unmount();
+  });
+
   it("Esc twice clears the prompt", async () => {
     const r = render(<App backend={fakeBackend([])} history={new PromptHistory()} />);
     await tick();

@@ -508,7 +508,13 @@ export function App({
       const again = now - lastCtrlC.current < DOUBLE_CTRL_C_MS;
       lastCtrlC.current = now;
       // Any press counts towards the double press, so one that only stopped a turn (or the session-title
-      // request still in flight after a reply) is followed by an exit, not by another "press again".
+      // request still in flight after a reply) is followed by an exit, not by another "press again" — even
+      // while that stop is still winding down.
+      if (again) {
+        if (busy.current) cancel();
+        leave();
+        return true;
+      }
       if (busy.current) {
         cancel();
         setHint("Stopped. Press Ctrl-C again to exit.");
@@ -518,8 +524,7 @@ export function App({
         input.current?.setText("");
         return true;
       }
-      if (again) leave();
-      else setHint("Press Ctrl-C again to exit.");
+      setHint("Press Ctrl-C again to exit.");
       return true;
     }
     // ↑ on an empty prompt takes back the last queued prompt to edit it.
