@@ -61,7 +61,9 @@ const emu = sharedEmulator(
         fault: { kind: "stream-exception", exception: "throttlingException", afterEvents: 0 },
       },
       { promptIncludes: "cut-early", fault: { kind: "cut", atByte: 40 } },
-      { promptIncludes: "cut-later", fault: { kind: "cut", atByte: 900 } },
+      // Cut 10 bytes into the third frame: by event count, so the reply's length (its metrics vary) cannot
+      // move the cut past the end of the stream.
+      { promptIncludes: "cut-later", fault: { kind: "cut", afterEvents: 2, intoFrameBytes: 10 } },
       { promptIncludes: "proxy-sse", fault: { kind: "proxy", as: "sse" } },
       { promptIncludes: "proxy-json", fault: { kind: "proxy", as: "json" } },
       { promptIncludes: "stall-now", fault: { kind: "stall", afterEvents: 1 } },
