@@ -19,6 +19,8 @@ export interface ModelRow {
   access: string;
   /** Labels of configured roles that resolve to this model (e.g. "main model"). */
   configuredAs: string[];
+  /** The Bedrock API Quarry calls it over (src/providers/select-wire.ts): Claude Invoke, the rest Converse. */
+  api: "InvokeModel" | "Converse";
 }
 
 /** The `quarry models` answer. */
@@ -32,7 +34,7 @@ export interface ModelListing {
 
 // Families other than Claude that support tool use on Bedrock (the agent needs tools).
 const TOOL_CAPABLE =
-  /^(anthropic\.|amazon\.nova-|meta\.llama3-[1-9]|meta\.llama4|mistral\.mistral-large|mistral\.pixtral|cohere\.command-r|deepseek\.|writer\.palmyra-x[45]|qwen\.)/;
+  /^(anthropic\.|amazon\.nova-|meta\.llama3-[1-9]|meta\.llama4|mistral\.mistral-large|mistral\.pixtral|cohere\.command-r|deepseek\.|writer\.palmyra-x[45]|qwen\.|openai\.gpt-oss)/;
 
 /**
  * Lists the tool-capable models in the region with their access status (GetFoundationModelAvailability), the
@@ -44,6 +46,7 @@ export async function listModels(ctx: DoctorContext): Promise<ModelListing> {
   const client = await ctx.connection.control(region);
   const sdk = await import("@aws-sdk/client-bedrock");
   const context = ctx.connection.failureContext("main", undefined);
+  const claudeWire = ctx.connection.settings.claudeWire?.value;
 
   const profilesOf = async (type: "SYSTEM_DEFINED" | "APPLICATION") => {
     const out: { id: string; arn: string; name: string; modelArns: string[] }[] = [];
@@ -97,6 +100,7 @@ export async function listModels(ctx: DoctorContext): Promise<ModelListing> {
           onDemand,
           access: await accessOf(client, sdk, modelId),
           configuredAs,
+          api: modelId.startsWith("anthropic.") && claudeWire !== "converse" ? "InvokeModel" : "Converse",
         };
       }),
   );
@@ -132,13 +136,14 @@ async function accessOf(
 
 /** The human table for `quarry models`: `*` marks configured models; the last column says for what. */
 export function renderModels(listing: ModelListing): string {
-  const header = ["", "Model", "Use this ID", "Access", "Configured as"];
+  const header = ["", "Model", "Use this ID", "Access", "Configured as", "API"];
   const rows = listing.models.map((m) => [
     m.configuredAs.length > 0 ? "*" : "",
     m.name,
     m.useId ?? `(no profile callable from ${listing.region})`,
     m.access,
     m.configuredAs.join(", "),
+    m.api,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { multiFamilyWorld } from "../../emulator/index.js";
 import { closeAll, quarry, worldWith } from "./harness.js";
 
 afterAll(closeAll);
@@ -35,6 +36,32 @@ describe("quarry models", () => {
       /^\* +Claude Sonnet 4\.6 +us\.anthropic\.claude-sonnet-4-6 +authorized +main model/m,
     );
     expect(human.stdout).toMatch(/^ +Claude Opus 4\.6 +us\.anthropic\.claude-opus-4-6-v1 +not enabled/m);
+  });
+
+  it("lists the other tool-capable families too, each with the API Quarry calls it over", async () => {
+    const r = await quarry(["models", "--json"], {
+      world: multiFamilyWorld(),
+      env: { AWS_REGION: "us-east-1" },
+    });
+    expect(r.code).toBe(0);
+    const rows = (
+      JSON.parse(r.stdout) as { models: { modelId: string; api: string; useId: string | null }[] }
+    ).models;
+    const api = (id: string) => rows.find((m) => m.modelId === id)?.api;
+    expect(api("anthropic.claude-sonnet-4-6")).toBe("InvokeModel");
+    expect(api("amazon.nova-pro-v1:0")).toBe("Converse");
+    expect(api("openai.gpt-oss-120b-1:0")).toBe("Converse");
+    expect(rows.find((m) => m.modelId === "meta.llama3-3-70b-instruct-v1:0")?.useId).toBe(
+      "us.meta.llama3-3-70b-instruct-v1:0",
+    );
+    const converse = await quarry(["models", "--json"], {
+      emulator: r.emulator,
+      env: { AWS_REGION: "us-east-1", QUARRY_CLAUDE_WIRE: "converse" },
+    });
+    const claude = (
+      JSON.parse(converse.stdout) as { models: { modelId: string; api: string }[] }
+    ).models.find((m) => m.modelId === "anthropic.claude-sonnet-4-6");
+    expect(claude?.api).toBe("Converse");
   });
 
   it("exits 2 with the fix when no region is configured", async () => {
