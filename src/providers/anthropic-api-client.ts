@@ -5,7 +5,8 @@ import { classifyMessagesApiError, type MessagesApiWire, messagesStreamCut } fro
 import { buildInvokeBody, stripCacheControl } from "./anthropic-body.js";
 import { estimateTokens } from "./bedrock-invoke-client.js";
 import { type AnthropicStreamEvent, messageFromBody, StreamAssembler } from "./stream-assembler.js";
-import { type CallLimits, callLimitsFromEnv, IdleWatchdog, type StallPhase, stallError } from "./timeouts.js";
+import { type CallLimits, callLimitsFromEnv, IdleWatchdog, stallError } from "./timeouts.js";
+import { watchedStream } from "./watched-stream.js";
 
 /**
  * The part of an Anthropic SDK client this wire uses: `Anthropic` (the Anthropic API, gateways) and
@@ -52,30 +53,17 @@ export class MessagesApiClient implements ModelClient<MessagesRoute> {
     options: WireOptions,
   ): AsyncIterable<ProviderEvent> {
     const assembler = new StreamAssembler();
-    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
-    let phase: StallPhase = "before-headers";
-    try {
-      const events = await route.sdk.messages.create(
-        { ...bodyFor(route, request, options), stream: true },
-        { signal: watchdog.signal, headers: headersFor(route) },
-      );
-      phase = "before-events";
-      watchdog.touch();
-      for await (const event of events as AsyncIterable<AnthropicStreamEvent>) {
-        watchdog.touch();
-        for (const out of assembler.push(event)) {
-          if (out.type === "tool_use_start") phase = "mid-tool-call";
-          else if (out.type === "block_stop" || phase === "before-events") phase = "mid-text";
-          yield out;
-        }
-      }
-    } catch (err) {
-      if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
-      throw err;
-    } finally {
-      watchdog.stop();
-    }
-    if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
+    yield* watchedStream({
+      limits: this.limits,
+      signal: request.signal,
+      context: route.context,
+      open: async (signal) =>
+        (await route.sdk.messages.create(
+          { ...bodyFor(route, request, options), stream: true },
+          { signal, headers: headersFor(route) },
+        )) as AsyncIterable<AnthropicStreamEvent>,
+      events: (event) => assembler.push(event),
+    });
     if (!assembler.done) throw messagesStreamCut(route.wire, route.context);
   }
 

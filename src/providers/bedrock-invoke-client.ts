@@ -11,7 +11,8 @@ import type { QuarryError } from "../model/errors.js";
 import type { AssistantMessage, ProviderEvent, TurnRequest } from "../model/types.js";
 import { buildInvokeBody, stripCacheControl } from "./anthropic-body.js";
 import { type AnthropicStreamEvent, messageFromBody, StreamAssembler } from "./stream-assembler.js";
-import { type CallLimits, callLimitsFromEnv, IdleWatchdog, type StallPhase, stallError } from "./timeouts.js";
+import { type CallLimits, callLimitsFromEnv, IdleWatchdog, stallError } from "./timeouts.js";
+import { watchedStream } from "./watched-stream.js";
 
 /** One resolved model, ready to call: what the resolver decided plus the client for its region. */
 export interface ModelRoute extends RouteBase {
@@ -67,21 +68,16 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
       body: bodyFor(route, request, options),
     });
     const assembler = new StreamAssembler();
-    // The idle timer runs from the send: a stall before the headers, after them or mid-event all end here.
-    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
-    let phase: StallPhase = "before-headers";
-    try {
-      const response = await route.client.send(command, { abortSignal: watchdog.signal });
-      phase = "before-events";
-      watchdog.touch();
-      const decoder = new TextDecoder();
-      for await (const item of response.body ?? []) {
-        watchdog.touch();
-        if (!item.chunk?.bytes) continue;
+    const decoder = new TextDecoder();
+    yield* watchedStream({
+      limits: this.limits,
+      signal: request.signal,
+      context: route.context,
+      open: async (signal) => (await route.client.send(command, { abortSignal: signal })).body,
+      *events(item) {
+        if (!item.chunk?.bytes) return;
         const event = JSON.parse(decoder.decode(item.chunk.bytes)) as AnthropicStreamEvent;
         for (const out of assembler.push(event)) {
-          if (out.type === "tool_use_start") phase = "mid-tool-call";
-          else if (out.type === "block_stop" || phase === "before-events") phase = "mid-text";
           // A guardrail's verdict rides on the last event: say what it blocked before the turn ends.
           if (out.type === "message_stop" && intervened(event as GuardrailVerdict))
             yield {
@@ -90,15 +86,8 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
             };
           yield out;
         }
-      }
-    } catch (err) {
-      if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
-      throw err;
-    } finally {
-      watchdog.stop();
-    }
-    // Over some transports an aborted body just ends (no error): the timer says why it ended.
-    if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
+      },
+    });
     if (!assembler.done) throw streamCutError("(the stream ended before message_stop)", route.context);
   }
 

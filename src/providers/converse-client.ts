@@ -11,7 +11,8 @@ import { estimateTokens } from "./bedrock-invoke-client.js";
 import { buildConverseInput } from "./converse-body.js";
 import { converseStopOutcome } from "./converse-stop.js";
 import { ConverseAssembler, eventsOfMessage, messageFromConverse } from "./converse-stream.js";
-import { type CallLimits, callLimitsFromEnv, IdleWatchdog, type StallPhase, stallError } from "./timeouts.js";
+import { type CallLimits, callLimitsFromEnv, IdleWatchdog, stallError } from "./timeouts.js";
+import { watchedStream } from "./watched-stream.js";
 
 /** A route called over Converse: the Bedrock route plus what the model takes there. */
 export interface ConverseRoute extends ModelRoute {
@@ -51,29 +52,14 @@ export class ConverseClient implements ModelClient<ConverseRoute> {
     }
     const { ConverseStreamCommand } = await import("@aws-sdk/client-bedrock-runtime");
     const assembler = new ConverseAssembler(route.sendId);
-    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
-    let phase: StallPhase = "before-headers";
-    try {
-      const response = await route.client.send(new ConverseStreamCommand(input), {
-        abortSignal: watchdog.signal,
-      });
-      phase = "before-events";
-      watchdog.touch();
-      for await (const event of response.stream ?? []) {
-        watchdog.touch();
-        for (const out of assembler.push(event)) {
-          if (out.type === "tool_use_start") phase = "mid-tool-call";
-          else if (out.type === "block_stop" || phase === "before-events") phase = "mid-text";
-          yield out;
-        }
-      }
-    } catch (err) {
-      if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
-      throw err;
-    } finally {
-      watchdog.stop();
-    }
-    if (watchdog.fired) throw stallError(phase, this.limits).withContext(route.context);
+    yield* watchedStream({
+      limits: this.limits,
+      signal: request.signal,
+      context: route.context,
+      open: async (signal) =>
+        (await route.client.send(new ConverseStreamCommand(input), { abortSignal: signal })).stream,
+      events: (event) => assembler.push(event),
+    });
     if (!assembler.done) throw streamCutError("(the stream ended before messageStop)", route.context);
     const outcome = converseStopOutcome(assembler.rawStopReason, route.context);
     if (outcome.kind === "error") throw outcome.error;
