@@ -1,5 +1,6 @@
 import type {
   BedrockRuntimeClient,
+  CountTokensInput,
   InvokeModelWithResponseStreamCommandInput,
 } from "@aws-sdk/client-bedrock-runtime";
 import type { CredentialCache } from "../bedrock/credentials.js";
@@ -119,24 +120,10 @@ export class BedrockInvokeClient implements ModelClient<ModelRoute> {
   }
 
   async countTokens(route: ModelRoute, request: TurnRequest): Promise<number> {
-    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
-    try {
-      const { CountTokensCommand } = await import("@aws-sdk/client-bedrock-runtime");
-      const body = buildInvokeBody(request, { maxTokens: 1, caching: false });
-      const out = await route.client.send(
-        new CountTokensCommand({
-          modelId: route.foundationModelId,
-          input: { invokeModel: { body: new TextEncoder().encode(JSON.stringify(body)) } },
-        }),
-        { abortSignal: watchdog.signal },
-      );
-      return out.inputTokens ?? estimateTokens(request);
-    } catch {
-      // Counting is advisory (context meter, compaction trigger): an estimate is good enough when it fails.
-      return estimateTokens(request);
-    } finally {
-      watchdog.stop();
-    }
+    const body = buildInvokeBody(request, { maxTokens: 1, caching: false });
+    return countBedrockTokens(route, request, this.limits, {
+      invokeModel: { body: new TextEncoder().encode(JSON.stringify(body)) },
+    });
   }
 
   classify(err: unknown, route: ModelRoute): QuarryError {
@@ -193,4 +180,28 @@ function bodyFor(route: ModelRoute, request: TurnRequest, options: WireOptions):
 export function estimateTokens(request: TurnRequest): number {
   const text = JSON.stringify([request.system ?? "", request.messages, request.tools ?? []]);
   return Math.ceil(text.length / 4);
+}
+
+/**
+ * Bedrock's CountTokens for either wire's input (the caller builds it). Counting is advisory (context meter,
+ * compaction trigger) and most non-Claude models cannot count: an estimate stands in whenever it fails.
+ */
+export async function countBedrockTokens(
+  route: ModelRoute,
+  request: TurnRequest,
+  limits: CallLimits,
+  input: CountTokensInput,
+): Promise<number> {
+  const watchdog = new IdleWatchdog(limits.streamIdleMs, request.signal);
+  try {
+    const { CountTokensCommand } = await import("@aws-sdk/client-bedrock-runtime");
+    const out = await route.client.send(new CountTokensCommand({ modelId: route.foundationModelId, input }), {
+      abortSignal: watchdog.signal,
+    });
+    return out.inputTokens ?? estimateTokens(request);
+  } catch {
+    return estimateTokens(request);
+  } finally {
+    watchdog.stop();
+  }
 }

@@ -7,7 +7,7 @@ import type { ModelClient, WireOptions } from "../model/client.js";
 import type { QuarryError } from "../model/errors.js";
 import type { AssistantMessage, ProviderEvent, TurnRequest } from "../model/types.js";
 import type { ModelRoute } from "./bedrock-invoke-client.js";
-import { estimateTokens } from "./bedrock-invoke-client.js";
+import { countBedrockTokens } from "./bedrock-invoke-client.js";
 import { buildConverseInput } from "./converse-body.js";
 import { converseStopOutcome } from "./converse-stop.js";
 import { ConverseAssembler, eventsOfMessage, messageFromConverse } from "./converse-stream.js";
@@ -72,24 +72,8 @@ export class ConverseClient implements ModelClient<ConverseRoute> {
   }
 
   async countTokens(route: ConverseRoute, request: TurnRequest): Promise<number> {
-    const watchdog = new IdleWatchdog(this.limits.streamIdleMs, request.signal);
-    try {
-      const { CountTokensCommand } = await import("@aws-sdk/client-bedrock-runtime");
-      const { messages, system, toolConfig } = inputFor(route, request, { caching: false });
-      const out = await route.client.send(
-        new CountTokensCommand({
-          modelId: route.foundationModelId,
-          input: { converse: { messages, system, toolConfig } },
-        }),
-        { abortSignal: watchdog.signal },
-      );
-      return out.inputTokens ?? estimateTokens(request);
-    } catch {
-      // Most non-Claude models cannot count; the estimate drives the context meter well enough.
-      return estimateTokens(request);
-    } finally {
-      watchdog.stop();
-    }
+    const { messages, system, toolConfig } = inputFor(route, request, { caching: false });
+    return countBedrockTokens(route, request, this.limits, { converse: { messages, system, toolConfig } });
   }
 
   classify(err: unknown, route: ConverseRoute): QuarryError {
