@@ -20,9 +20,13 @@ const WASM = [
 ];
 
 // Bundled ES modules still meet CommonJS dependencies that call require() for Node built-ins.
+// js-yaml 3 (gray-matter's YAML engine) probes for `esprima` at load time, only to support `!!js/function`,
+// which the safe loading gray-matter uses never accepts. Installed, the probe fails and is caught; in a
+// checkout it would find the dev tree's esprima and compile ~300 KB on every start. The bundle says no.
 const banner = [
   "import { createRequire as __quarryCreateRequire } from 'node:module';",
-  "const require = __quarryCreateRequire(import.meta.url);",
+  "const __quarryRequire = __quarryCreateRequire(import.meta.url);",
+  "const require = Object.assign((id) => { if (id === 'esprima') throw new Error('esprima is not bundled'); return __quarryRequire(id); }, __quarryRequire);",
 ].join("\n");
 
 // Ink connects to React's devtools only when DEV=true; that package is not a dependency, so the bundle gets a

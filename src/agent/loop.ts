@@ -45,7 +45,10 @@ export interface AgentOptions {
   price?: ModelPrice;
   history?: Message[];
   signal?: AbortSignal;
-  /** Ask the side model for a session title after the first turn. */
+  /**
+   * Ask the side model for a session title. The request starts once the first turn's answer begins (never
+   * before the first request) and runs beside the conversation; nothing waits for it.
+   */
   wantTitle?: boolean;
   /** Extended thinking for main-model turns (MAX_THINKING_TOKENS), when the model supports it. */
   thinking?: { budget: number; mode: "enabled" | "adaptive" };
@@ -68,6 +71,9 @@ export class Agent {
   /** Tokens Bedrock counted for the conversation up to `countedMessages` (last turn's prompt + output). */
   private countedTokens = 0;
   private titleAsked = false;
+  /** The prompt a title is wanted for, until the title request starts. */
+  private titlePrompt: string | undefined;
+  private title: TitleTask | undefined;
   private countedMessages = 0;
 
   constructor(private readonly o: AgentOptions) {
@@ -86,6 +92,7 @@ export class Agent {
     reminders: readonly string[] = [],
   ): AsyncGenerator<AgentEvent> {
     const started = Date.now();
+    if (this.o.wantTitle && !this.titleAsked) this.titlePrompt = prompt;
     yield { type: "user", prompt };
     const before = reminders.map((text) => ({ type: "text" as const, text }));
     yield this.push({
@@ -156,11 +163,7 @@ export class Agent {
         result = resultPrefix + message.content.flatMap((b) => (b.type === "text" ? [b.text] : [])).join("");
         // Calls are run whatever the stop reason says (end_turn with a tool_use must not leave it unanswered).
         const calls = unique.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
-        if (this.o.wantTitle && !this.titleAsked) {
-          // Once per session: later prompts in an interactive session must not wait on a side call.
-          this.titleAsked = true;
-          yield* this.makeTitle(prompt, signal);
-        }
+        yield* this.drainTitle();
         yield* this.drainNotices();
         if (calls.length === 0) break;
         const ran = yield* this.runTools(calls, signal);
@@ -181,6 +184,7 @@ export class Agent {
         yield { type: "error", kind: q?.kind ?? "internal", message, fix: q?.fix };
       }
     }
+    yield* this.drainTitle();
     const done: AgentEvent = {
       type: "done",
       reason,
@@ -191,6 +195,42 @@ export class Agent {
       durationMs: Date.now() - started,
     };
     yield done;
+  }
+
+  /** Starts the title request (once per session) beside the turn that is now being answered. */
+  private startTitle(): void {
+    const prompt = this.titlePrompt;
+    if (prompt === undefined || this.titleAsked) return;
+    this.titleAsked = true;
+    this.titlePrompt = undefined;
+    const abort = new AbortController();
+    const task: TitleTask = { events: [], settled: false, abort, done: Promise.resolve([]) };
+    task.done = (async () => {
+      for await (const event of this.makeTitle(prompt, abort.signal)) task.events.push(event);
+      task.settled = true;
+      return task.events;
+    })();
+    this.title = task;
+  }
+
+  /** The title's events, once it has come (a title or why there is none). */
+  private *drainTitle(): Generator<AgentEvent> {
+    if (this.title?.settled) yield* this.title.events.splice(0);
+  }
+
+  /**
+   * A title request still running when a run ended: resolves to its events, for the session to record when
+   * they come. Undefined when there is none.
+   */
+  lateTitle(): Promise<AgentEvent[]> | undefined {
+    const task = this.title;
+    if (!task || task.settled) return undefined;
+    return task.done.then(() => task.events.splice(0));
+  }
+
+  /** Gives up a title still being written (the session is closing). */
+  abandonTitle(): void {
+    this.title?.abort.abort();
   }
 
   private *drainNotices(): Generator<AgentEvent> {
@@ -238,6 +278,8 @@ export class Agent {
     );
     let final: AssistantMessage | undefined;
     for await (const e of stream) {
+      // The first turn's request is out and answering: the title request may go now.
+      if (this.titlePrompt !== undefined) this.startTitle();
       switch (e.type) {
         case "text_delta":
           yield { type: "text_delta", text: e.text };
@@ -404,11 +446,20 @@ export class Agent {
         yield { type: "title", title };
       }
     } catch (err) {
+      if (signal.aborted) return; // given up on purpose (the session closed)
       // A title is a nicety: say why it is missing, never fail the turn for it.
       const q = err instanceof QuarryError ? err.explanation : (err as Error).message;
       yield { type: "warning", message: `No session title: ${q}` };
     }
   }
+}
+
+/** A title request running beside the conversation. */
+interface TitleTask {
+  events: AgentEvent[];
+  settled: boolean;
+  abort: AbortController;
+  done: Promise<AgentEvent[]>;
 }
 
 /** The text of content blocks, joined. */

@@ -38,7 +38,7 @@ export function createAgentModels(o: {
   const resolve = async (requested: string): Promise<AgentModel | undefined> => {
     if (requested === "haiku") {
       // No side model (it did not resolve: the start-up warning said so) or already denied: the parent's.
-      const side = bedrock.side;
+      const side = await bedrock.resolveSide();
       if (!side || bedrock.provider.sideModelFallback) return undefined;
       return {
         provider: guardProvider(onRole(bedrock.provider, "small"), o.secrets),

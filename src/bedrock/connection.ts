@@ -49,6 +49,8 @@ export class BedrockConnection {
   private readonly runtimeClients = new Map<string, Promise<BedrockRuntimeClient>>();
   private readonly controlClients = new Map<string, Promise<BedrockClient>>();
   private readonly profileCache: ReturnType<typeof createProfileCache>;
+  /** Tells apart accounts and AWS profiles sharing the cache directory (a hash: endpoint, profile, auth). */
+  readonly cacheKey: string;
 
   constructor(
     readonly settings: Settings,
@@ -58,13 +60,15 @@ export class BedrockConnection {
     readonly auth: AuthMode,
     readonly credentials: CredentialCache | undefined,
     private readonly clientBase: Omit<ClientConfig, "region">,
-    cacheDir: string,
+    /** Where account facts (profile list, quotas) are cached between runs. */
+    readonly cacheDir: string,
     private readonly announce: (message: string) => void,
   ) {
     const key = createHash("sha256")
       .update(JSON.stringify([clientBase.endpoints.control ?? "aws", profile.name, auth.kind]))
       .digest("hex")
       .slice(0, 12);
+    this.cacheKey = key;
     this.profileCache = createProfileCache({
       dir: cacheDir,
       ttlMs: PROFILE_CACHE_TTL_MS,

@@ -1,3 +1,8 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { z } from "zod";
 import { findCatalogEntry } from "./catalog.js";
 import type { BedrockConnection } from "./connection.js";
 import { classifyBedrockError } from "./errors.js";
@@ -32,7 +37,70 @@ export const ASSUMED_INPUT_TOKENS = 20_000;
 const PAGE_LIMIT = 20;
 const cache = new WeakMap<BedrockConnection, Map<string, Promise<QuotaRead>>>();
 
-/** Reads every Bedrock quota in a region once per connection; denied or unreachable becomes `ok: false`. */
+/** How long an account's quota list is trusted on disk: quotas change on a request, rarely within hours. */
+export const QUOTA_CACHE_TTL_MS = 12 * 60 * 60 * 1000;
+
+const cachedQuotasSchema = z.object({
+  version: z.literal(1),
+  region: z.string(),
+  fetchedAt: z.number(),
+  quotas: z.array(
+    z.object({ code: z.string(), name: z.string(), value: z.number(), adjustable: z.boolean() }),
+  ),
+});
+
+/** Where a region's quota list is cached (beside the inference-profile list, same account key). */
+export function quotaCachePath(connection: BedrockConnection, region: string): string {
+  return join(
+    connection.cacheDir,
+    `service-quotas-${connection.cacheKey}-${region.replace(/[^a-z0-9-]/g, "_")}.json`,
+  );
+}
+
+/**
+ * The quota list cached on disk for a region, when it is younger than the TTL. Synchronous on purpose: a
+ * small file read is cheaper than the promise plumbing, and start-up decides with it before the first request.
+ */
+export function cachedQuotas(
+  connection: BedrockConnection,
+  region: string,
+  now = Date.now(),
+): AppliedQuota[] | undefined {
+  try {
+    const parsed = cachedQuotasSchema.safeParse(
+      JSON.parse(readFileSync(quotaCachePath(connection, region), "utf8")),
+    );
+    if (!parsed.success || parsed.data.region !== region) return undefined; // corrupt or foreign: absent
+    const age = now - parsed.data.fetchedAt;
+    return age >= 0 && age < QUOTA_CACHE_TTL_MS ? parsed.data.quotas : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the list atomically (temp file + rename); a failed write only costs the next start a round trip. */
+async function storeQuotas(
+  connection: BedrockConnection,
+  region: string,
+  quotas: AppliedQuota[],
+): Promise<void> {
+  const file = quotaCachePath(connection, region);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, `${JSON.stringify({ version: 1, region, fetchedAt: Date.now(), quotas })}\n`, {
+      mode: 0o600,
+    });
+    await rename(tmp, file);
+  } catch {
+    await rm(tmp, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * Reads every Bedrock quota in a region once per connection: from the disk cache while it is fresh, else from
+ * Service Quotas (then cached). Denied or unreachable becomes `ok: false` and is not cached.
+ */
 export function readQuotas(connection: BedrockConnection, region: string): Promise<QuotaRead> {
   let byRegion = cache.get(connection);
   if (!byRegion) {
@@ -41,7 +109,13 @@ export function readQuotas(connection: BedrockConnection, region: string): Promi
   }
   let read = byRegion.get(region);
   if (!read) {
-    read = fetchQuotas(connection, region);
+    const cached = cachedQuotas(connection, region);
+    read = cached
+      ? Promise.resolve({ ok: true as const, quotas: cached })
+      : fetchQuotas(connection, region).then(async (r) => {
+          if (r.ok) await storeQuotas(connection, region, r.quotas);
+          return r;
+        });
     byRegion.set(region, read);
   }
   return read;
@@ -155,25 +229,13 @@ export function suggestedQuota(maxTokens: number): number {
   return Math.ceil((4 * (maxTokens + ASSUMED_INPUT_TOKENS)) / 100_000) * 100_000;
 }
 
-/**
- * The max_tokens a session sends: the configured one, or half the model's tokens-per-minute quota when the
- * configured one would reserve more. Waits at most `timeoutMs` for Service Quotas, so start-up never stalls.
- */
-export async function fitMaxTokensToQuota(
-  connection: BedrockConnection,
+/** What fitting max_tokens to a quota list gives: the max_tokens to send, and why it changed. */
+function fitToQuotas(
   resolved: ResolvedModel,
   maxTokens: number,
-  timeoutMs = 1500,
-): Promise<{ maxTokens: number; warning?: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((done) => {
-    timer = setTimeout(() => done(undefined), timeoutMs);
-    timer.unref?.();
-  });
-  const read = await Promise.race([readQuotas(connection, resolved.region), late]);
-  clearTimeout(timer);
-  if (!read?.ok) return { maxTokens };
-  const found = modelQuota(resolved, read.quotas);
+  quotas: readonly AppliedQuota[],
+): { maxTokens: number; warning?: string } {
+  const found = modelQuota(resolved, quotas);
   if (!found) return { maxTokens };
   const { sizedMaxTokens } = quotaBudget(maxTokens, found.quota.value);
   if (sizedMaxTokens === undefined) return { maxTokens };
@@ -181,4 +243,33 @@ export async function fitMaxTokensToQuota(
     maxTokens: sizedMaxTokens,
     warning: `max_tokens ${maxTokens} would reserve more than half of the quota "${found.quota.name}" (${found.quota.code}: ${found.quota.value} tokens per minute in ${resolved.region}); Quarry asks for max_tokens ${sizedMaxTokens}. Fix: ${increaseCommand(found.quota, resolved.region, suggestedQuota(maxTokens))}`,
   };
+}
+
+/**
+ * {@link fitMaxTokensToQuota} from the disk cache alone: undefined when no fresh list is cached (start-up
+ * then sends the first turn with the configured max_tokens and reads the quotas after it).
+ */
+export function fitMaxTokensToCachedQuota(
+  connection: BedrockConnection,
+  resolved: ResolvedModel,
+  maxTokens: number,
+): { maxTokens: number; warning?: string } | undefined {
+  if (connection.auth.kind !== "sigv4") return { maxTokens }; // Service Quotas cannot be asked: nothing to wait for
+  const quotas = cachedQuotas(connection, resolved.region);
+  return quotas ? fitToQuotas(resolved, maxTokens, quotas) : undefined;
+}
+
+/**
+ * The max_tokens a session sends: the configured one, or half the model's tokens-per-minute quota when the
+ * configured one would reserve more. Asks Service Quotas (or the disk cache) and waits for the answer; a
+ * refused or unreachable Service Quotas leaves max_tokens as configured.
+ */
+export async function fitMaxTokensToQuota(
+  connection: BedrockConnection,
+  resolved: ResolvedModel,
+  maxTokens: number,
+): Promise<{ maxTokens: number; warning?: string }> {
+  const read = await readQuotas(connection, resolved.region);
+  if (!read.ok) return { maxTokens };
+  return fitToQuotas(resolved, maxTokens, read.quotas);
 }

@@ -371,6 +371,12 @@ class Resolution {
       overrideKeys: [...new Set([profileId, shape.sendId])],
       oneMillion: shape.oneMillion,
     };
+    // A profile the bundled catalog knows, callable from this region, needs no lookup: it is sent as given
+    // (as Claude Code does), and the first request is not held up by ListInferenceProfiles. Bedrock's own
+    // answer still decides; an unknown model or a geography that does not cover the region is checked below.
+    if (findCatalogEntry(fm) !== undefined && geoCoversRegion(geo, region)) {
+      if (lookupModel(fm, this.request.overrides).profileGeos.includes(geo)) return target;
+    }
     const list = await this.listProfiles();
     if (list?.some((p) => p.id === profileId)) return target;
     if (!geoCoversRegion(geo, region)) {

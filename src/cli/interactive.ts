@@ -161,7 +161,9 @@ async function createBackend(
   };
 
   // No session-wide signal: each turn brings its own, so a cancelled turn leaves the session usable.
-  const open = (o: PrintOptions) => openSession(sessionConfigFromFlags(o, { cwd, env }), { ask });
+  // The status line names the side model from the start; the prompt is drawn before this settles.
+  const open = (o: PrintOptions) =>
+    openSession(sessionConfigFromFlags(o, { cwd, env }), { ask, eagerSideModel: true });
 
   // `--resume` without an id opens a fresh session; the App then shows the picker.
   let currentOptions = options.resume === "" ? { ...options, resume: undefined } : options;

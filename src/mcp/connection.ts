@@ -1,8 +1,5 @@
 import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import type { McpCallResult } from "./content.js";
@@ -64,12 +61,34 @@ function sessionAuthProvider(config: McpServerConfig, o: ConnectOptions): FileOA
   });
 }
 
+/**
+ * The MCP SDK (with ajv and its schema compiler, ~340 KB) is loaded on the first connection, not at start-up:
+ * most sessions configure no server, and none should pay for it before the first model request.
+ */
+export async function loadMcpSdk() {
+  const [client, sse, stdio, http] = await Promise.all([
+    import("@modelcontextprotocol/sdk/client/index.js"),
+    import("@modelcontextprotocol/sdk/client/sse.js"),
+    import("@modelcontextprotocol/sdk/client/stdio.js"),
+    import("@modelcontextprotocol/sdk/client/streamableHttp.js"),
+  ]);
+  return {
+    Client: client.Client,
+    SSEClientTransport: sse.SSEClientTransport,
+    StdioClientTransport: stdio.StdioClientTransport,
+    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+  };
+}
+type McpSdk = Awaited<ReturnType<typeof loadMcpSdk>>;
+
 /** Builds the SDK transport for an expanded config. */
 export function createTransport(
+  sdk: McpSdk,
   config: McpServerConfig,
   cwd: string,
   authProvider?: OAuthClientProvider,
 ): Transport {
+  const { SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport } = sdk;
   const kind = transportOf(config);
   if (isRemote(config)) {
     const url = new URL(config.url);
@@ -99,15 +118,16 @@ export async function connectServer(config: McpServerConfig, o: ConnectOptions):
       throw new Error(`"${config.url}" is not a URL; write it as http://host:port/path`);
     }
   }
-  const transport = createTransport(config, o.cwd, sessionAuthProvider(config, o));
+  const sdk = await loadMcpSdk();
+  const transport = createTransport(sdk, config, o.cwd, sessionAuthProvider(config, o));
   const tail: string[] = [];
-  if (transport instanceof StdioClientTransport) {
+  if (transport instanceof sdk.StdioClientTransport) {
     transport.stderr?.on("data", (chunk: Buffer) => {
       tail.push(...chunk.toString("utf8").split("\n").filter(Boolean));
       tail.splice(0, Math.max(0, tail.length - STDERR_LINES));
     });
   }
-  const client = new Client(CLIENT_INFO, {
+  const client = new sdk.Client(CLIENT_INFO, {
     capabilities: {},
     listChanged: { tools: { autoRefresh: false, debounceMs: 50, onChanged: () => o.onToolsChanged() } },
   });

@@ -4,7 +4,7 @@ import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { createTransport } from "./connection.js";
+import { createTransport, loadMcpSdk } from "./connection.js";
 import { authFile, FileOAuthProvider, readStoredAuth } from "./oauth-store.js";
 import type { McpRemoteConfig } from "./server-config.js";
 
@@ -131,7 +131,7 @@ export async function signIn(o: SignInOptions): Promise<number> {
   );
   const connectOnce = async () => {
     const client = new Client({ name: "quarry", version: "0.1.0" });
-    const transport = createTransport(o.config, o.cwd, provider) as
+    const transport = createTransport(await loadMcpSdk(), o.config, o.cwd, provider) as
       | StreamableHTTPClientTransport
       | SSEClientTransport;
     try {

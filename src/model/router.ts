@@ -17,8 +17,12 @@ export interface ModelRouterOptions<R extends RouteBase> {
   /** The wire client that calls a route (Bedrock Invoke, …). */
   client: ModelClient<R>;
   main: R;
-  /** The small/fast model for side tasks; the main model when absent. */
-  side?: R;
+  /**
+   * The small/fast model for side tasks; the main model when absent. A function when it is resolved on first
+   * need: main-model calls never wait for it, the first side call does (start-up sends the first turn
+   * without it). It resolves to undefined when the side model cannot be used.
+   */
+  side?: R | (() => Promise<R | undefined>);
   /** Caching wanted by the settings (DISABLE_PROMPT_CACHING turns it off). */
   caching: boolean;
   retry?: RetryPolicy;
@@ -50,9 +54,21 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
   private readonly cachingRefused = new Set<string>();
   private sideFailure: QuarryError | undefined;
   private readonly policy: RetryPolicy;
+  private side: R | undefined;
+  private sideLater: (() => Promise<R | undefined>) | undefined;
 
   constructor(private readonly options: ModelRouterOptions<R>) {
     this.policy = options.retry ?? DEFAULT_RETRY_POLICY;
+    if (typeof options.side === "function") this.sideLater = options.side;
+    else this.side = options.side;
+  }
+
+  /** Resolves a lazily given side model on the first side call; one that fails means the main model. */
+  private async settleSide(): Promise<void> {
+    const later = this.sideLater;
+    if (!later) return;
+    this.side = await later().catch(() => undefined);
+    this.sideLater = undefined;
   }
 
   /** The same client and policies with another main model (a subagent whose file names its own model). */
@@ -105,6 +121,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
     // Main-model turns decide the return to the primary (and report it); side calls follow whatever is current.
     const mainCall = role === "main" || role === "subagent";
     if (mainCall) this.options.failover?.beginCall();
+    if (!mainCall) await this.settleSide();
     for (;;) {
       const route = this.routeFor(role);
       if (mainCall)
@@ -119,15 +136,17 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
   }
 
   async countTokens(request: TurnRequest, options: CallOptions = {}): Promise<number> {
-    return this.options.client.countTokens(this.routeFor(options.role ?? "main"), request);
+    const role = options.role ?? "main";
+    if (role !== "main" && role !== "subagent") await this.settleSide();
+    return this.options.client.countTokens(this.routeFor(role), request);
   }
 
   /** Which route a role uses right now: side tasks go to the main model once the side model was denied. */
   private routeFor(role: ModelRole): R {
     const main = this.options.failover?.current() ?? this.options.main;
     if (role === "main" || role === "subagent") return main;
-    if (this.sideFailure || !this.options.side) return main;
-    return this.options.side;
+    if (this.sideFailure || !this.side) return main;
+    return this.side;
   }
 
   private cachingFor(route: R): boolean {
@@ -155,7 +174,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
     if (
       role !== "main" &&
       role !== "subagent" &&
-      route === this.options.side &&
+      route === this.side &&
       SIDE_FALLBACK_KINDS.has(error.kind)
     ) {
       this.sideFailure = error;
@@ -173,8 +192,7 @@ export class ModelRouter<R extends RouteBase = RouteBase> implements ModelProvid
     const delay = nextRetryDelay(this.policy, error, attempt, Date.now() - started, this.options.random);
     if (delay === undefined) {
       // The retry budget of this target is spent: the next step of the failover path gets a fresh one.
-      const change =
-        route !== this.options.side ? await this.options.failover?.advance(route, error) : undefined;
+      const change = route !== this.side ? await this.options.failover?.advance(route, error) : undefined;
       if (!change) throw error;
       call.attempt = 0;
       call.started = Date.now();

@@ -49,6 +49,8 @@ export interface ModelSessionOptions {
   connect: () => Promise<BedrockConnection>;
   announce?: (message: string) => void;
   onNotice?: (message: string) => void;
+  /** Resolve the side model before returning (see BedrockSessionOptions.eagerSide). */
+  eagerSide?: boolean;
 }
 
 /**
@@ -61,7 +63,10 @@ export async function createModelSession(options: ModelSessionOptions): Promise<
   const main = roleModel(settings, "main");
   const side = roleModel(settings, "small");
   if (main.provider === "bedrock" && side.provider === "bedrock" && !main.prefixed && !side.prefixed) {
-    return createBedrockSession(await options.connect(), { onNotice: options.onNotice });
+    return createBedrockSession(await options.connect(), {
+      onNotice: options.onNotice,
+      eagerSide: options.eagerSide,
+    });
   }
   const { limits, warnings } = callLimitsFromEnv(options.env);
   const routes = new RouteBuilder(options, limits);
@@ -90,6 +95,9 @@ export async function createModelSession(options: ModelSessionOptions): Promise<
     provider: provider as unknown as BedrockSession["provider"],
     main: mainRoute.resolved,
     side: sideRoute?.resolved,
+    // Mixed routes resolve both roles up front (no profile list round trip to save on these wires).
+    resolveSide: async () => sideRoute?.resolved,
+    warmUp: () => {},
     warnings,
     outputLimits: { maxTokens, ceiling },
   };

@@ -57,6 +57,11 @@ export interface OpenSessionOptions {
   hooks?: HookRunner;
   /** The session's secrets (docs/security/secrets.md); a front end passes its own to scrub what it prints. */
   secrets?: SecretRegistry;
+  /**
+   * Resolve the side model before the session opens, so its name and any problem with it are known at start
+   * (the TUI's status line). Otherwise it resolves after the first answer, off the path to the first request.
+   */
+  eagerSideModel?: boolean;
 }
 
 /** The permission policy's decision, including the `ask` details (summary, suggested rules). */
@@ -105,6 +110,8 @@ interface SessionParts {
   signal?: AbortSignal;
   thinking?: { budget: number; mode: "enabled" | "adaptive" };
   notices?: { drain(): string[] };
+  /** Starts what the first request did not need (side model, quotas); called once the model answers. */
+  warmUp?: () => void;
   /** The main model's max_tokens and the most it accepts, for recovering from cut-off answers. */
   outputLimits?: OutputLimits;
   parentCallId?: string;
@@ -150,6 +157,7 @@ export class Session {
   private readonly askFn: AskPermission | undefined;
   private readonly pending = new Map<string, (answer: PermissionAnswer) => void>();
   private current: AbortController | undefined;
+  private closed = false;
   private promptedOnce = false;
 
   constructor(private readonly parts: SessionParts) {
@@ -172,6 +180,7 @@ export class Session {
       registry: parts.registry,
       context: parts.context,
       decide: (request) => this.decideWithGrant(request),
+      ready: prepareShellAnalysis,
       ask,
       hooks: parts.hooks,
       // Tool output reaches the model: the value layer only (docs/decisions/0010-one-redaction-module.md).
@@ -284,9 +293,24 @@ export class Session {
       // Subagents' usage passes through as their events do; the run's `done` counts it (src/agents/usage.ts).
       const nested = new NestedUsage();
       const reminders = announce ? this.reminders : [];
-      for await (const event of this.agent.run(hooked.prompt, controller.signal, reminders))
+      for await (const event of this.agent.run(hooked.prompt, controller.signal, reminders)) {
+        // The bash grammar (WebAssembly) loads once the model answers, off the path to the first request;
+        // the pipeline awaits it before any decision that reads a command.
+        const answered =
+          event.type === "text_delta" ||
+          event.type === "thinking_delta" ||
+          (event.type === "message" && event.message.role === "assistant");
+        if (answered) {
+          void prepareShellAnalysis();
+          this.parts.warmUp?.();
+        }
         yield this.emit(nested.fold(event));
+      }
       if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
+      // A title that comes after the run ended is still recorded (the transcript lists sessions by it).
+      void this.agent.lateTitle()?.then((events) => {
+        if (!this.closed) for (const event of events) this.emit(event);
+      });
     } finally {
       this.grant = undefined;
       this.current = undefined;
@@ -395,6 +419,9 @@ export class Session {
   }
 
   async close(): Promise<void> {
+    // A title still being written is given up: closing (and `-p` exiting) never waits for a side call.
+    this.closed = true;
+    this.agent.abandonTitle();
     // A nested agent shares its parent's sandbox and MCP servers; only the session that opened them closes them.
     await this.parts.mcp?.close();
     if (!this.parts.parentCallId) this.parts.sandbox.close();
@@ -455,8 +482,6 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     probe: { env },
   });
   if (sandboxWarning) warnings.push(sandboxWarning);
-  // Loads the bash grammar once, while Bedrock connects; Bash decisions parse synchronously after it.
-  const shellReady = prepareShellAnalysis();
   const rules = (list: { value: string; source: string }[] | undefined): RuleInput[] => list ?? [];
   const where = {
     projectRoot,
@@ -552,6 +577,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
       },
       announce: (m) => warnings.push(m),
       onNotice: (m) => pendingNotices.push(m),
+      eagerSide: options.eagerSideModel,
     });
     agentModels = createAgentModels({
       connection,
@@ -599,7 +625,6 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     sandbox,
   };
   const memory = loadMemoryFiles(cwd, projectRoot, settings.userConfigDir.value);
-  await shellReady;
   const caps = bedrock.main.capabilities;
   const session = new Session({
     id: writer.id,
@@ -637,6 +662,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     signal: options.signal,
     thinking: thinkingFor(settings.maxThinkingTokens?.value, caps.thinking),
     notices,
+    warmUp: bedrock.warmUp,
     outputLimits: bedrock.outputLimits,
     lastSeq,
     mcp: mcp.manager,

@@ -37,6 +37,8 @@ export interface ToolPipelineOptions {
   context: ToolContext;
   /** The permission policy's decision for one call. */
   decide(request: PermissionRequest): PermissionDecision;
+  /** Awaited before the first decision: what synchronous decisions need loaded (the bash grammar). */
+  ready?: () => Promise<void>;
   ask?: AskPermission;
   hooks?: HookRunner;
   /** Removes secrets from what a tool returns before the model, the transcript or a screen sees it. */
@@ -124,6 +126,8 @@ export class ToolPipeline {
       return refuse(call, hook.message ?? `Permission denied: ${reason}`, tool, input);
     }
 
+    // Permission targets and rules may read the command with the shell grammar, which loads on first need.
+    await this.o.ready?.();
     let target: PermissionRequest["target"];
     try {
       target = tool.permissionTarget(input);

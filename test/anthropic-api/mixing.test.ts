@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunningEmulator } from "../../emulator/index.js";
-import { makeRepo, runCli, scriptedWorld, startWorld, text } from "../e2e/harness.js";
+import { makeRepo, runCli, scriptedWorld, startWorld, text, tool } from "../e2e/harness.js";
 
 const API_KEY = "sk-ant-api03-mixing-SECRET-0b7e";
 
@@ -13,25 +13,35 @@ afterEach(async () => {
 describe("main and side models on different providers (built CLI, emulator)", () => {
   it("a Bedrock side model under an Anthropic API main model; denied, side tasks fall back to the main model", async () => {
     const started = await startWorld(
-      scriptedWorld([{ reply: { content: [text("Hello.")] } }], (w) => {
-        w.anthropicApi = { apiKeys: [API_KEY], authTokens: [] };
-        const haiku = w.models!.find((m) => m.modelId.includes("haiku-4-5"))!;
-        haiku.access = { authorized: false };
-      }),
+      scriptedWorld(
+        [
+          { turn: 1, reply: { content: [tool("Bash", { command: "sleep 1" })] } },
+          { turn: 2, reply: { content: [text("Hello.")] } },
+        ],
+        (w) => {
+          w.anthropicApi = { apiKeys: [API_KEY], authTokens: [] };
+          const haiku = w.models!.find((m) => m.modelId.includes("haiku-4-5"))!;
+          haiku.access = { authorized: false };
+        },
+      ),
     );
     emulator = started.emulator;
-    // stream-json still names the session with the side model (text and json -p skip that call).
-    const run = await runCli(["-p", "say hello", "--output-format", "stream-json", "--verbose"], {
-      cwd: makeRepo(),
-      emulator: started.emulator,
-      home: started.home,
-      env: {
-        CLAUDE_CODE_USE_BEDROCK: "",
-        ANTHROPIC_API_KEY: API_KEY,
-        ANTHROPIC_BASE_URL: started.emulator.url,
-        ANTHROPIC_SMALL_FAST_MODEL: "bedrock:haiku",
+    // stream-json still names the session with the side model (text and json -p skip that call); the title
+    // runs beside the conversation, which here waits on a one-second command so the title comes first.
+    const run = await runCli(
+      ["-p", "say hello", "--output-format", "stream-json", "--verbose", "--allowedTools", "Bash(sleep:*)"],
+      {
+        cwd: makeRepo(),
+        emulator: started.emulator,
+        home: started.home,
+        env: {
+          CLAUDE_CODE_USE_BEDROCK: "",
+          ANTHROPIC_API_KEY: API_KEY,
+          ANTHROPIC_BASE_URL: started.emulator.url,
+          ANTHROPIC_SMALL_FAST_MODEL: "bedrock:haiku",
+        },
       },
-    });
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Hello.");
     const log = started.emulator.log;

@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { mainTurns, makeRepo, runCli, startWorld } from "../e2e/harness.js";
 import { closeAll, doctorJson, worldWith } from "./harness.js";
@@ -86,21 +88,32 @@ describe("a session sizes max_tokens down to the quota", () => {
   it("sends half the quota as max_tokens and says so in exactly one warning event", async () => {
     const { emulator, home } = await startWorld(withQuota(40_000));
     try {
-      const run = await runCli(["-p", "hi", "--output-format", "quarry-events"], {
-        cwd: makeRepo(),
-        emulator,
-        home,
-      });
+      const cwd = makeRepo();
+      const events = (stdout: string) =>
+        stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { type: string; message?: string });
+      // A fresh HOME: the first request does not wait for Service Quotas; the list is read after the first
+      // answer and cached, so this run's later turns and the next run size max_tokens from it.
+      const first = await runCli(["-p", "hi", "--output-format", "quarry-events"], { cwd, emulator, home });
+      expect(first.code).toBe(0);
+      expect((mainTurns(emulator)[0]!.body as { max_tokens: number }).max_tokens).toBe(32_000);
+      const cached = readdirSync(join(home, ".quarry", "cache")).filter((f) =>
+        f.startsWith("service-quotas-"),
+      );
+      expect(cached).toHaveLength(1);
+
+      const run = await runCli(["-p", "hi", "--output-format", "quarry-events"], { cwd, emulator, home });
       expect(run.code).toBe(0);
-      const body = mainTurns(emulator)[0]!.body as { max_tokens: number };
+      const body = mainTurns(emulator)[1]!.body as { max_tokens: number };
       expect(body.max_tokens).toBe(20_000);
-      const warnings = run.stdout
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { type: string; message?: string })
-        .filter((e) => e.type === "warning" && e.message?.includes(CODE));
+      const warnings = events(run.stdout).filter((e) => e.type === "warning" && e.message?.includes(CODE));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]!.message).toContain("Quarry asks for max_tokens 20000");
+      // The second run read the quotas from disk: Service Quotas was asked once in all.
+      const quotaCalls = emulator.log.filter((e) => e.operation === "ListServiceQuotas");
+      expect(quotaCalls).toHaveLength(1);
     } finally {
       await emulator.close();
     }

@@ -94,17 +94,28 @@ describe("stalled streams end on the idle timer", () => {
 
   it("a side call that never gets its headers ends on API_TIMEOUT_MS; the answer still succeeds", async () => {
     const { emulator: em, home } = await setup(
-      scriptedWorld([{ reply: { content: [text("Answered.")] } }], (w) => {
-        w.script?.unshift({ model: "haiku", fault: { kind: "stall", phase: "events", afterEvents: 0 } });
-      }),
+      scriptedWorld(
+        [
+          { turn: 1, reply: { content: [tool("Bash", { command: "sleep 1" })] } },
+          { turn: 2, reply: { content: [text("Answered.")] } },
+        ],
+        (w) => {
+          w.script?.unshift({ model: "haiku", fault: { kind: "stall", phase: "events", afterEvents: 0 } });
+        },
+      ),
     );
-    // stream-json names the session with the side model (text and json -p ask for no title).
-    const run = await runCli(["-p", "hi", "--output-format", "stream-json", "--verbose"], {
-      cwd: makeRepo(),
-      emulator: em,
-      home,
-      env: { API_TIMEOUT_MS: "300", QUARRY_MAX_RETRIES: "0" },
-    });
+    // stream-json names the session with the side model (text and json -p ask for no title). The title
+    // request runs beside the conversation and is given up when `-p` ends, so the answer here waits on a
+    // one-second command: the title's timeout comes first.
+    const run = await runCli(
+      ["-p", "hi", "--output-format", "stream-json", "--verbose", "--allowedTools", "Bash(sleep:*)"],
+      {
+        cwd: makeRepo(),
+        emulator: em,
+        home,
+        env: { API_TIMEOUT_MS: "300", QUARRY_MAX_RETRIES: "0" },
+      },
+    );
     expect(run.code).toBe(0);
     const result = run.stdout
       .trim()

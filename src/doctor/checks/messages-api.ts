@@ -30,6 +30,8 @@ export async function messagesApiModelChecks(ctx: DoctorContext): Promise<CheckR
       settings: ctx.settings,
       env: ctx.env,
       connect: async () => ctx.connection,
+      // Doctor reports the side model's resolution with the rest, so it waits for it.
+      eagerSide: true,
     });
   } catch (err) {
     if (!(err instanceof QuarryError)) throw err;
