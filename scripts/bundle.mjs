@@ -47,6 +47,24 @@ const noDevtools = {
   },
 };
 
+// zod re-exports all of its ~40 message locales as `z.locales` (~300 KB, half of zod), and esbuild cannot drop
+// them once any module holds zod's namespace object. Quarry and its dependencies only ever use English (zod's
+// default, which zod imports on its own), so the bundle's `locales` namespace carries English alone.
+const englishZodLocales = {
+  name: "zod-english-locales",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]zod[\\/]v4[\\/]/.test(args.importer)) return undefined;
+      return { path: join(dirname(args.importer), "..", "locales", "en.js"), namespace: "zod-locales" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};\n`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 // With code splitting, esbuild turns `await import("cjs-package")` into a native import of a chunk that only has
 // a default export, so `const { name } = await import(...)` would get undefined. Each CommonJS package the
 // source imports dynamically gets an ES facade instead, with its export names read at build time.
@@ -103,7 +121,7 @@ export async function bundle({ quiet = false } = {}) {
     // Identifiers are not minified, so stack traces users paste into issues stay readable without a map.
     legalComments: "linked",
     banner: { js: banner },
-    plugins: [noDevtools, cjsFacades],
+    plugins: [noDevtools, cjsFacades, englishZodLocales],
     // sharp loads a native binary for the platform it is installed on; it stays an (optional) package.
     external: ["sharp"],
     // ES builds where packages ship both (the AWS SDK): they tree-shake, and dynamic imports keep their names.
