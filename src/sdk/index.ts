@@ -1,23 +1,40 @@
 import type { PrintOptions } from "../cli/options.js";
 import { HeadlessConversation, type ToolPermissionAnswer } from "../headless/conversation.js";
-import type { ClaudeMessage } from "../headless/schema.js";
+import { ClaudeMessage } from "../headless/schema.js";
+import type { SDKMessage, SDKMessageValidator } from "./messages.js";
 
 /**
  * Quarry's in-process SDK (docs/headless.md, "In-process SDK"): `query()` runs Quarry's agent in this process
  * and yields the same Claude Code–compatible messages `quarry -p --output-format stream-json` prints, so code
- * written against `@anthropic-ai/claude-agent-sdk`'s message types reads them unchanged.
+ * written against `@anthropic-ai/claude-agent-sdk`'s message types reads them unchanged. The public types are
+ * plain declarations (./messages.ts), so a TypeScript project needs nothing but this package to check them.
  */
 
 export type {
-  AssistantLine as SDKAssistantMessage,
-  ClaudeMessage as SDKMessage,
-  PermissionDenial as SDKPermissionDenial,
-  ResultLine as SDKResultMessage,
-  StreamEventLine as SDKPartialAssistantMessage,
-  SystemInit as SDKSystemMessage,
-  UserLine as SDKUserMessage,
-} from "../headless/schema.js";
-export { ClaudeMessage as SDKMessageSchema } from "../headless/schema.js";
+  SDKApiUsage,
+  SDKAssistantMessage,
+  SDKFailover,
+  SDKFailoverMessage,
+  SDKMessage,
+  SDKMessageValidator,
+  SDKModelUsage,
+  SDKPartialAssistantMessage,
+  SDKPermissionDenial,
+  SDKResultMessage,
+  SDKSessionStateMessage,
+  SDKStreamEvent,
+  SDKSystemMessage,
+  SDKUserMessage,
+} from "./messages.js";
+
+/** Checks that an untrusted value (a line of `quarry -p --output-format stream-json`) is an SDK message. */
+export const SDKMessageSchema: SDKMessageValidator = {
+  parse: (value) => ClaudeMessage.parse(value),
+  safeParse: (value) => {
+    const r = ClaudeMessage.safeParse(value);
+    return r.success ? { success: true, data: r.data } : { success: false, error: r.error };
+  },
+};
 
 /** The answer of a `canUseTool` callback, as in Claude Code's SDK. */
 export type PermissionResult =
@@ -75,7 +92,7 @@ export interface QueryOptions {
 }
 
 /** The running query: an async iterator of messages, with controls. */
-export interface Query extends AsyncGenerator<ClaudeMessage, void> {
+export interface Query extends AsyncGenerator<SDKMessage, void> {
   /** Ends the running turn: a running tool is killed and the turn's result is `error_during_execution`. */
   interrupt(): Promise<void>;
   /** Changes the permission mode for the rest of the query. */
@@ -123,7 +140,7 @@ export function query(params: { prompt: string | AsyncIterable<UserPrompt>; opti
           })
       : undefined,
   });
-  async function* run(): AsyncGenerator<ClaudeMessage, void> {
+  async function* run(): AsyncGenerator<SDKMessage, void> {
     try {
       for await (const text of prompts(params.prompt)) {
         if (signal.aborted) return;

@@ -134,4 +134,60 @@ describe("the packed package, installed globally", () => {
     );
     expect(out.trim()).toBe("function");
   });
+
+  it("its types compile in a strict TypeScript project with only @types/node beside it", () => {
+    const project = join(scratch, "typed-consumer");
+    mkdirSync(join(project, "node_modules"), { recursive: true });
+    writeFileSync(join(project, "package.json"), '{"type":"module"}\n');
+    symlinkSync(installed, join(project, "node_modules", "quarry"));
+    // A Node project's usual @types/node (and what it needs), nothing else: not zod, not commander, not the
+    // AWS SDK. skipLibCheck off makes tsc check every declaration file the package ships and reaches.
+    mkdirSync(join(project, "node_modules", "@types"), { recursive: true });
+    symlinkSync(
+      join(root, "node_modules", "@types", "node"),
+      join(project, "node_modules", "@types", "node"),
+    );
+    symlinkSync(join(root, "node_modules", "undici-types"), join(project, "node_modules", "undici-types"));
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          lib: ["es2022"],
+          types: ["node"],
+        },
+        files: ["main.ts"],
+      }),
+    );
+    writeFileSync(
+      join(project, "main.ts"),
+      [
+        'import { query, type SDKMessage, type SDKResultMessage } from "quarry";',
+        "export async function answer(prompt: string): Promise<string | undefined> {",
+        '  for await (const message of query({ prompt, options: { maxTurns: 3, allowedTools: ["Read"] } })) {',
+        "    const m: SDKMessage = message;",
+        '    if (m.type === "result") {',
+        "      const r: SDKResultMessage = m;",
+        '      return r.subtype === "success" ? r.result : undefined;',
+        "    }",
+        "  }",
+        "  return undefined;",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+    let output = "";
+    try {
+      execFileSync(process.execPath, [tsc, "-p", project], { cwd: project, encoding: "utf8", env: bare() });
+    } catch (err) {
+      output = String((err as { stdout?: string }).stdout ?? err);
+    }
+    expect(output).toBe("");
+  }, 60_000);
 });
