@@ -50,7 +50,7 @@ export function wireFields(
   resolved: ResolvedModel,
   claudeWire: string | undefined,
   role: "main" | "small",
-): Pick<WireRoute, "wire" | "anthropic" | "converseFeatures"> {
+): Pick<WireRoute, "wire" | "anthropic" | "converseFeatures" | "family"> {
   if (role === "main" && !resolved.capabilities.toolUse) {
     throw new QuarryError({
       kind: "bad-request",
@@ -66,6 +66,7 @@ export function wireFields(
     wire: selectWire(resolved, claudeWire),
     anthropic: isClaude(resolved),
     ...converseTraits(resolved.capabilities),
+    ...(resolved.capabilities.family ? { family: resolved.capabilities.family } : {}),
   };
 }
 
