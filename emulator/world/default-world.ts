@@ -337,6 +337,8 @@ function converseModel(m: ConverseModelRow, regions: string[]): ModelInput {
     countTokens: false,
     access: { authorized: true, useCaseSubmitted: true, marketplaceAgreement: true },
     converse: m.converse,
+    // The emulator's Mantle speaks Anthropic Messages only; these families are runtime (Converse) models here.
+    serving: "runtime",
   };
 }
 

@@ -11,6 +11,7 @@ import type { Settings } from "../config/index.js";
 import { FailoverPath } from "../model/failover.js";
 import type { RetryPolicy } from "../model/retry.js";
 import { ModelRouter } from "../model/router.js";
+import { applyAccountModels } from "./account-facts.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
 import { ConverseClient } from "./converse-client.js";
 import { WireClient, type WireRoute, wireFields } from "./select-wire.js";
@@ -98,6 +99,8 @@ export async function createBedrockSession(
     ...(await routeFor(connection, "small", side)),
     ...wireFields(side, claudeWire, "small"),
   };
+  // The account's model facts: from the disk cache now, else fetched in the background for the next turn.
+  warnings.push(...(await applyAccountModels(connection, [mainRoute, sideRoute], options.onNotice)));
   // Bedrock reserves max_tokens against the tokens-per-minute quota up front (docs/quotas.md).
   const fitted = await fitMaxTokensToQuota(connection, main, mainRoute.defaultMaxTokens);
   if (fitted.warning) warnings.push(fitted.warning);
