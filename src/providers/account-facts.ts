@@ -81,6 +81,8 @@ export async function applyAccountModels(
   onNotice?: (message: string) => void,
 ): Promise<string[]> {
   const live = routes.filter((r): r is AccountRoute => r !== undefined);
+  // A connection without the cache (a test double, an older embedding) simply gets the catalog's view.
+  if (!connection.accountModels) return [];
   const seen = new Set<string>();
   const apply = (region: string, models: readonly AccountModel[]): string[] => {
     const out: string[] = [];
