@@ -89,7 +89,8 @@ export async function handleMessages(
   }
 }
 
-async function authenticateFor(
+/** Who is calling which service, in which region (Mantle: the SigV4 scope; the Anthropic API: the world's first). */
+export async function authenticateFor(
   deps: MessagesDeps,
   req: EmulatorRequest,
   entry: RequestLogEntry,
@@ -130,9 +131,14 @@ function apiModel(world: World, name: string): FoundationModel | undefined {
   );
 }
 
+/** A foundation-model ID as Mantle names it: bare, without `-v1:0`. */
+export function mantleId(modelId: string): string {
+  return modelId.replace(/-v\d+(:\d+)?$/, "");
+}
+
 /** Mantle serves bare IDs only: the foundation-model ID without `-v1:0`, never a `us.`/`global.` profile. */
 function mantleModel(world: World, id: string): FoundationModel | undefined {
-  return world.models.find((m) => m.serving !== "runtime" && m.modelId.replace(/-v\d+(:\d+)?$/, "") === id);
+  return world.models.find((m) => m.serving !== "runtime" && mantleId(m.modelId) === id);
 }
 
 // Mantle authorizes inference on a project; requests without one use the account's default project [I].

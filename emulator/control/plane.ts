@@ -125,8 +125,10 @@ function listFoundationModels(
   const inferenceType = q.get("byInferenceType");
   // No world model supports customization, so that filter can only narrow the list to nothing.
   const customization = q.get("byCustomizationType");
+  // Models served only by Mantle are not bedrock-runtime foundation models ([I]: Mantle has its own list).
   const models = world
     .modelsInRegion(ctx.region)
+    .filter((m) => m.serving !== "mantle")
     .filter((m) => provider === undefined || m.providerName.toLowerCase() === provider)
     .filter((m) => modality === null || m.outputModalities.includes(modality))
     .filter((m) => inferenceType === null || m.inferenceTypes.includes(inferenceType as "ON_DEMAND"))

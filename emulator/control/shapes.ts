@@ -27,7 +27,7 @@ export function foundationModelSummary(world: WorldIndex, model: FoundationModel
     providerName: model.providerName,
     inputModalities: model.inputModalities,
     outputModalities: model.outputModalities,
-    responseStreamingSupported: true,
+    responseStreamingSupported: model.responseStreaming,
     customizationsSupported: [] as string[],
     inferenceTypesSupported: model.inferenceTypes,
     modelLifecycle: { status: model.lifecycle },

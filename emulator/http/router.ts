@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { handleMessages, messagesServiceFor } from "../anthropic-api/handler.js";
+import { handleModelList, modelsServiceFor } from "../anthropic-api/models.js";
 import { type AuthResult, authenticate } from "../auth/authenticate.js";
 import { handleControlPlane } from "../control/plane.js";
 import { handleServiceQuotas, isServiceQuotasRequest } from "../control/quotas.js";
@@ -76,6 +77,8 @@ export class EmulatorApp {
       }
       const messages = req.method === "POST" ? messagesServiceFor(req.rawPath) : undefined;
       if (messages) return await handleMessages(this, req, res, entry, messages.service);
+      const modelList = modelsServiceFor(req);
+      if (modelList) return await handleModelList(this, req, res, entry, modelList);
       const runtime = RUNTIME_ROUTE.exec(req.rawPath);
       if (runtime && req.method === "POST") {
         await this.handleRuntime(req, res, entry, runtime.groups as { id: string; op: RuntimeOperation });

@@ -17,6 +17,7 @@ function traits(model: FoundationModel) {
     toolUse: model.converse?.toolUse ?? true,
     streamingToolUse: model.converse?.streamingToolUse ?? true,
     cacheTools: model.converse?.cacheTools ?? true,
+    schemaRefuses: model.converse?.schemaRefuses ?? [],
   };
 }
 
@@ -60,6 +61,7 @@ export function checkConverseFamily(
   if (!t.cacheTools && tools.some((tool) => isObject(tool) && "cachePoint" in tool)) {
     throw validation(CACHING_UNSUPPORTED);
   }
+  checkToolSchemas(tools, t.schemaRefuses);
   if (!isAnthropic(model) && isObject(body.additionalModelRequestFields)) {
     const key = CLAUDE_ONLY_FIELDS.find((k) => k in (body.additionalModelRequestFields as Json));
     if (key) throw extraneous(key);
@@ -86,6 +88,43 @@ function checkToolSpecs(tools: unknown[]): void {
           `1 validation error detected: Value '' at ${at(field)} failed to satisfy constraint: Member must have length greater than or equal to 1`,
         );
       }
+    }
+  });
+}
+
+/** The first refused keyword found as an object key anywhere in `schema`, with its JSON path. */
+function findKeyword(schema: unknown, refused: readonly string[], path: string): string | undefined {
+  if (Array.isArray(schema)) {
+    for (const [i, item] of schema.entries()) {
+      const hit = findKeyword(item, refused, `${path}[${i}]`);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  if (!isObject(schema)) return undefined;
+  for (const [key, value] of Object.entries(schema)) {
+    // Under `properties` the keys are property names, not keywords: a property called "$id" is fine.
+    if (refused.includes(key) && !path.endsWith(".properties")) return `${key} at ${path}`;
+    const hit = findKeyword(value, refused, `${path}.${key}`);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/**
+ * Families whose tool-schema support is narrower than Claude's refuse some JSON-Schema keywords (world
+ * `converse.schemaRefuses`; which family refuses what is inferred, docs/emulator-rules.md). [I] text.
+ */
+function checkToolSchemas(tools: unknown[], refused: readonly string[]): void {
+  if (refused.length === 0) return;
+  tools.forEach((tool, i) => {
+    const json =
+      isObject(tool) && isObject(tool.toolSpec) ? (tool.toolSpec.inputSchema as Json)?.json : undefined;
+    const hit = findKeyword(json, refused, "inputSchema.json");
+    if (hit) {
+      throw validation(
+        `The model returned the following errors: tool ${i}: unsupported JSON schema keyword ${hit}. Remove it and try again.`,
+      );
     }
   });
 }

@@ -20,6 +20,7 @@ import { httpFaultError, streamExceptionAsHttpError } from "./faults.js";
 import { applyGuardrail, findGuardrail } from "./guardrails.js";
 import { respondInvoke, respondInvokeStream } from "./invoke.js";
 import { checkModelLimits } from "./limits.js";
+import { checkModalities } from "./model-modalities.js";
 import { checkParameters } from "./parameter-rules.js";
 import { checkServiceTier } from "./service-tier.js";
 import type { PreparedTurn } from "./turn.js";
@@ -94,6 +95,7 @@ export class RuntimeEngine {
       ? converseToNormalized(body, target.model.maxOutputTokens, signsReasoning(target.model))
       : validateAnthropicBody(body);
     checkConversation(request);
+    checkModalities(request, target.model, op === "invoke-with-response-stream" || op === "converse-stream");
     checkParameters(request, target.model);
     const totalInput = checkModelLimits(request, target.model, converse ? "converse" : "invoke");
     ctx.note("turn", conversationTurn(request));

@@ -189,16 +189,35 @@ interface ConverseModelRow {
   onDemand: boolean;
   promptCaching: boolean;
   geos: Geography[];
+  /** ListFoundationModels' inputModalities; TEXT when omitted. */
+  inputModalities?: string[];
   converse: {
     toolUse?: boolean;
     streamingToolUse?: boolean;
     cacheTools?: boolean;
     signedReasoning?: boolean;
+    schemaRefuses?: string[];
   };
 }
 
-const NO_STREAM_TOOLS = { streamingToolUse: false, cacheTools: false };
-const UNSIGNED_REASONING = { streamingToolUse: false, cacheTools: false, signedReasoning: false };
+/**
+ * JSON-Schema keywords a family refuses in tool schemas (docs/emulator-rules.md, "Converse families"): inferred
+ * rules, enforced so that Quarry's per-family stripping (src/providers/converse-tools.ts) is tested.
+ */
+const META_KEYWORDS = ["$schema", "$id", "$comment"];
+const REF_KEYWORDS = ["$ref", "$defs", "definitions"];
+
+const NO_STREAM_TOOLS = {
+  streamingToolUse: false,
+  cacheTools: false,
+  schemaRefuses: [...META_KEYWORDS, ...REF_KEYWORDS],
+};
+const UNSIGNED_REASONING = {
+  streamingToolUse: false,
+  cacheTools: false,
+  signedReasoning: false,
+  schemaRefuses: META_KEYWORDS,
+};
 
 // One or two models per family Quarry supports over Converse; the families' quirks as cited in the docs.
 const CONVERSE_MODELS: ConverseModelRow[] = [
@@ -211,7 +230,9 @@ const CONVERSE_MODELS: ConverseModelRow[] = [
     onDemand: true,
     promptCaching: true,
     geos: ["us", "eu"] as Geography[],
-    converse: { cacheTools: false },
+    // Nova Micro is text-only; Lite and Pro take images and video (AWS Nova user guide, D).
+    inputModalities: size === "micro" ? ["TEXT"] : ["TEXT", "IMAGE", "VIDEO"],
+    converse: { cacheTools: false, schemaRefuses: [...META_KEYWORDS, ...REF_KEYWORDS] },
   })),
   {
     modelId: "meta.llama3-3-70b-instruct-v1:0",
@@ -233,6 +254,8 @@ const CONVERSE_MODELS: ConverseModelRow[] = [
     onDemand: false,
     promptCaching: false,
     geos: ["us"],
+    // Llama 4 is natively multimodal (Meta's model card, D); Llama 3.3 70B is text-only.
+    inputModalities: ["TEXT", "IMAGE"],
     converse: NO_STREAM_TOOLS,
   },
   {
@@ -288,7 +311,7 @@ const CONVERSE_MODELS: ConverseModelRow[] = [
     onDemand: true,
     promptCaching: false,
     geos: [],
-    converse: { cacheTools: false },
+    converse: { cacheTools: false, schemaRefuses: META_KEYWORDS },
   },
 ];
 
@@ -301,9 +324,10 @@ function converseModel(m: ConverseModelRow, regions: string[]): ModelInput {
     providerName: m.providerName,
     regions: [...regions],
     inferenceTypes: m.onDemand ? ["ON_DEMAND"] : ["INFERENCE_PROFILE"],
-    inputModalities: ["TEXT"],
+    inputModalities: m.inputModalities ?? ["TEXT"],
     outputModalities: ["TEXT"],
     lifecycle: "ACTIVE",
+    responseStreaming: true,
     contextWindow: m.contextWindow,
     maxOutputTokens: m.maxOutputTokens,
     promptCaching: m.promptCaching,
@@ -313,6 +337,8 @@ function converseModel(m: ConverseModelRow, regions: string[]): ModelInput {
     countTokens: false,
     access: { authorized: true, useCaseSubmitted: true, marketplaceAgreement: true },
     converse: m.converse,
+    // The emulator's Mantle speaks Anthropic Messages only; these families are runtime (Converse) models here.
+    serving: "runtime",
   };
 }
 

@@ -41,6 +41,11 @@ export const ConverseTraits = z
     cacheTools: z.boolean().default(true),
     /** false → reasoningContent is returned without a signature (DeepSeek, gpt-oss). */
     signedReasoning: z.boolean().default(true),
+    /**
+     * JSON-Schema keywords refused anywhere in a toolSpec's inputSchema (docs/emulator-rules.md, "Converse
+     * families"; the per-family lists are inferred).
+     */
+    schemaRefuses: z.array(z.string().min(1)).default([]),
   })
   .strict();
 
@@ -59,6 +64,8 @@ export const FoundationModel = z
     inputModalities: z.array(z.string()).default(["TEXT", "IMAGE"]),
     outputModalities: z.array(z.string()).default(["TEXT"]),
     lifecycle: z.enum(["ACTIVE", "LEGACY"]).default("ACTIVE"),
+    /** ListFoundationModels' responseStreamingSupported; false → streaming calls are refused. */
+    responseStreaming: z.boolean().default(true),
     contextWindow: z.number().int().positive().default(200_000),
     maxOutputTokens: z.number().int().positive().default(64_000),
     /** false → any cache_control / cachePoint is refused with Bedrock's caching ValidationException. */

@@ -27,7 +27,13 @@ export interface ConverseFeatures {
 /** How a model thinks: not at all, `thinking.type: "enabled"` with a budget, or `"adaptive"` (+ effort). */
 export type ThinkingMode = "none" | "enabled" | "adaptive";
 
-/** One catalog row, as stored in catalog-data.ts. */
+/**
+ * One catalog row, as stored in catalog-data.ts. The catalog is for what ListFoundationModels does NOT say
+ * (docs/providers.md, "Capabilities"): prices, windows, max output, thinking, caching, tool use and the
+ * Converse quirks. Fields marked "account fallback" are also in the account's listing
+ * (src/bedrock/account-models.ts); where Quarry has the listing, the listing is what it acts on (streaming,
+ * image input, lifecycle), and these only stand in when it has none (offline, denied, before the first fetch).
+ */
 export interface CatalogEntry {
   id: string;
   family: ModelFamily;
@@ -41,18 +47,23 @@ export interface CatalogEntry {
   thinking: ThinkingMode;
   promptCaching: boolean;
   toolUse: boolean;
+  /** Account fallback: the listing's inputModalities (IMAGE) decides when present. */
   vision: boolean;
   converse: boolean;
   invoke: boolean;
   /** Geographies with a system-defined inference profile (a hint; ListInferenceProfiles wins). */
   geos: readonly Geo[];
-  /** Whether the bare foundation-model ID may be invoked (ON_DEMAND); Claude 3.7+ are profile-only. */
+  /**
+   * Whether the bare foundation-model ID may be invoked (ON_DEMAND); Claude 3.7+ are profile-only. Account
+   * fallback (inferenceTypesSupported); the resolver uses it synchronously with the profile list.
+   */
   onDemand: boolean;
+  /** Account fallback (modelLifecycle.status); also picks Legacy models' replacements (catalog.replacementFor). */
   lifecycle: "active" | "legacy";
   price: ModelPrice;
   /** `list` = Anthropic's published price; `assumed` = copied from the tier, check before trusting. */
   priceSource: "list" | "assumed";
-  /** ListFoundationModels' providerName; absent = Anthropic. */
+  /** Account fallback: ListFoundationModels' providerName; absent = Anthropic. */
   provider?: string;
   /** Converse quirks; absent = Claude's (all on). */
   converseFeatures?: ConverseFeatures;

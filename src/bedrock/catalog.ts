@@ -218,3 +218,17 @@ export function lookupModel(foundationModelId: string, overrides?: CatalogOverri
   const base = entry ? fromEntry(entry) : unknownModelCapabilities(foundationModelId);
   return applyOverrides(base, overrides?.[foundationModelId]);
 }
+
+/**
+ * The model to suggest instead of a Legacy one: the catalog's last active row of the same family (rows are
+ * in release order within a family). Undefined when the catalog does not know the model or its family has no
+ * active row.
+ */
+export function replacementFor(foundationModelId: string): CatalogEntry | undefined {
+  const entry = findCatalogEntry(foundationModelId);
+  if (!entry) return undefined;
+  const rows = [...CATALOG, ...CONVERSE_CATALOG].filter(
+    (e) => e.family === entry.family && e.lifecycle === "active" && e.id !== entry.id,
+  );
+  return rows[rows.length - 1];
+}

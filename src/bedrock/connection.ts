@@ -7,6 +7,7 @@ import type { STSClient } from "@aws-sdk/client-sts";
 import { endpointUrls } from "../config/endpoints.js";
 import type { Settings } from "../config/index.js";
 import { catalogOverrideValues, describeSource } from "../config/index.js";
+import { type AccountModelCache, createAccountModelCache, fetchAccountModels } from "./account-models.js";
 import { type AwsProfileInfo, readAwsProfile } from "./aws-config.js";
 import {
   type ClientConfig,
@@ -23,6 +24,8 @@ import { ModelResolutionError, type ModelRole, type ResolvedModel, resolveModel 
 
 /** How long the account's inference-profile list is trusted on disk. */
 const PROFILE_CACHE_TTL_MS = 6 * 60 * 60 * 1000;
+/** How long the account's foundation-model list (capabilities, lifecycle) is trusted on disk. */
+const ACCOUNT_MODELS_TTL_MS = 6 * 60 * 60 * 1000;
 
 export interface ConnectOptions {
   settings: Settings;
@@ -51,6 +54,8 @@ export class BedrockConnection {
   private readonly profileCache: ReturnType<typeof createProfileCache>;
   /** Tells apart accounts and AWS profiles sharing the cache directory (a hash: endpoint, profile, auth). */
   readonly cacheKey: string;
+  /** ListFoundationModels per region, cached beside the profile list (src/bedrock/account-models.ts). */
+  readonly accountModels: AccountModelCache;
 
   constructor(
     readonly settings: Settings,
@@ -74,6 +79,12 @@ export class BedrockConnection {
       ttlMs: PROFILE_CACHE_TTL_MS,
       key,
       fetch: (region) => this.fetchSystemProfiles(region),
+    });
+    this.accountModels = createAccountModelCache({
+      dir: cacheDir,
+      ttlMs: ACCOUNT_MODELS_TTL_MS,
+      key,
+      fetch: async (region) => fetchAccountModels(await this.control(region)),
     });
   }
 

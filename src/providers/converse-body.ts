@@ -6,7 +6,7 @@ import type {
   Tool,
   ToolResultContentBlock,
 } from "@aws-sdk/client-bedrock-runtime";
-import type { ConverseFeatures } from "../bedrock/catalog.js";
+import type { ConverseFeatures, ModelFamily } from "../bedrock/catalog.js";
 import type { ContentBlock, ImageBlock, Message, ToolDefinition, TurnRequest } from "../model/types.js";
 import { adaptToolSchema } from "./converse-tools.js";
 
@@ -34,6 +34,8 @@ export interface ConverseBodyOptions {
   /** Claude over Converse: thinking and betas travel in additionalModelRequestFields. */
   anthropic: boolean;
   betas?: string[];
+  /** The model's family: tool schemas lose what it refuses (src/providers/converse-tools.ts). */
+  family?: ModelFamily;
 }
 
 const CACHE_POINT = { cachePoint: { type: "default" as const } };
@@ -176,7 +178,7 @@ function toolConfigFor(
     toolSpec: {
       name: t.name,
       description: t.description.trim() || describeFromName(t.name),
-      inputSchema: { json: adaptToolSchema(t.input_schema) as never },
+      inputSchema: { json: adaptToolSchema(t.input_schema, options.family) as never },
     },
   }));
   if (options.caching && options.features.cacheTools) specs.push(CACHE_POINT as Tool);

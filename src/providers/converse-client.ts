@@ -1,5 +1,5 @@
 import type { ConverseCommandOutput, ConverseStreamCommandInput } from "@aws-sdk/client-bedrock-runtime";
-import type { ConverseFeatures } from "../bedrock/catalog.js";
+import type { ConverseFeatures, ModelFamily } from "../bedrock/catalog.js";
 import type { CredentialCache } from "../bedrock/credentials.js";
 import { classifyBedrockError, streamCutError } from "../bedrock/errors.js";
 import { converseTierFields } from "../bedrock/service-tier.js";
@@ -19,6 +19,8 @@ export interface ConverseRoute extends ModelRoute {
   converseFeatures: ConverseFeatures;
   /** Claude over Converse: thinking and betas go in additionalModelRequestFields. */
   anthropic: boolean;
+  /** The catalog family: tool schemas are adapted to it (src/providers/converse-tools.ts). */
+  family?: ModelFamily;
 }
 
 /**
@@ -123,6 +125,7 @@ function inputFor(
     features: route.converseFeatures,
     anthropic: route.anthropic,
     betas: route.betas,
+    family: route.family,
   });
   return { ...input, ...converseRouteFields(route.invokeFields) };
 }

@@ -11,6 +11,7 @@ import type { Settings } from "../config/index.js";
 import { FailoverPath } from "../model/failover.js";
 import type { RetryPolicy } from "../model/retry.js";
 import { ModelRouter } from "../model/router.js";
+import { applyAccountModels, refreshAccountModels } from "./account-facts.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
 import { ConverseClient } from "./converse-client.js";
 import { WireClient, type WireRoute, wireFields } from "./select-wire.js";
@@ -106,6 +107,7 @@ export async function createBedrockSession(
           ...(await routeFor(connection, "small", resolved)),
           ...wireFields(resolved, claudeWire, "small"),
         };
+        for (const w of await applyAccountModels(connection, [route], options.onNotice)) sideWarning(w);
         session.side = resolved;
         return { resolved, route };
       } catch (err) {
@@ -136,12 +138,16 @@ export async function createBedrockSession(
   // cached on disk applies now; otherwise it is read after the first answer and applies from the next turn.
   const cachedFit = fitMaxTokensToCachedQuota(connection, main, mainRoute.defaultMaxTokens);
   let quotaRead: Promise<void> | undefined;
+  let warmed = false;
   const applyFit = (fitted: { maxTokens: number; warning?: string }, report: (m: string) => void) => {
     if (fitted.warning) report(fitted.warning);
     mainRoute.defaultMaxTokens = fitted.maxTokens;
     outputLimits.maxTokens = fitted.maxTokens;
   };
   if (cachedFit) applyFit(cachedFit, (m) => warnings.push(m));
+  // The account's model facts (ListFoundationModels) from the disk cache; a stale or missing cache is
+  // refreshed after the first answer (warmUp) and applies from the next turn.
+  warnings.push(...(await applyAccountModels(connection, [mainRoute], options.onNotice, { refresh: false })));
   warnings.push(...tierFields(connection.settings, main.foundationModelId).warnings);
   const plan = planFailover(main, connection.settings, {
     route: async (resolved) => ({
@@ -171,7 +177,10 @@ export async function createBedrockSession(
     side: undefined,
     resolveSide: () => resolveSideRoute().then((r) => r?.resolved),
     warmUp: () => {
+      if (warmed) return;
+      warmed = true;
       void resolveSideRoute();
+      refreshAccountModels(connection, [mainRoute], options.onNotice);
       quotaRead ??= cachedFit
         ? Promise.resolve()
         : fitMaxTokensToQuota(connection, main, mainRoute.defaultMaxTokens).then(

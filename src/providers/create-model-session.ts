@@ -7,6 +7,7 @@ import type { ModelClient } from "../model/client.js";
 import { QuarryError } from "../model/errors.js";
 import { ModelRouter } from "../model/router.js";
 import type { ModelRole } from "../model/types.js";
+import { applyAccountModels } from "./account-facts.js";
 import { MessagesApiClient, type MessagesRoute } from "./anthropic-api-client.js";
 import { resolveAnthropicApiModel } from "./anthropic-api-models.js";
 import { type AnthropicApiConnection, createAnthropicApiSdk } from "./anthropic-api-sdk.js";
@@ -145,6 +146,9 @@ class RouteBuilder {
           ...(await routeFor(connection, role, resolved)),
           ...wireFields(resolved, settings.claudeWire?.value, role === "main" ? "main" : "small"),
         };
+        // The account's model facts (./account-facts.ts); `inner` is this object, so background facts apply too.
+        const notice = this.options.onNotice ?? this.options.announce;
+        for (const w of await applyAccountModels(connection, [route], notice)) notice?.(w);
         return { resolved, route: wired(this.bedrockClient, route), maxTokens: route.defaultMaxTokens };
       }
       case "mantle-messages": {

@@ -16,13 +16,15 @@ export async function createMantleSdk(
   connection: BedrockConnection,
   region: string,
   limits: CallLimits,
+  /** The endpoint's root instead of its `/anthropic` Messages surface (Mantle's model list lives there). */
+  baseURL: string = mantleBaseUrl(connection, region),
 ): Promise<MessagesSdk> {
   const { AnthropicBedrockMantle } = await import("@anthropic-ai/bedrock-sdk");
   const auth = connection.auth;
   const credentials = connection.credentials;
   return new AnthropicBedrockMantle({
     awsRegion: region,
-    baseURL: mantleBaseUrl(connection, region),
+    baseURL,
     maxRetries: 0,
     timeout: limits.requestMs,
     skipAuth: auth.kind === "none",

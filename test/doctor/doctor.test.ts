@@ -14,6 +14,21 @@ const ids = (checks: { id: string; status: string }[], status: string) =>
   checks.filter((c) => c.status === status).map((c) => c.id);
 
 describe("quarry doctor against the emulator", () => {
+  it("reads the model's listing (GetFoundationModel): a Legacy model warns with the catalog's replacement", async () => {
+    const world = worldWith((w) => {
+      w.models!.find((m) => m.modelId === "anthropic.claude-sonnet-4-6")!.lifecycle = "LEGACY";
+    });
+    const r = await doctorJson({ world });
+    const account = r.check("model.main.account");
+    expect(account.status).toBe("warn");
+    expect(account.detail).toContain(
+      "anthropic.claude-sonnet-4-6: streams, input TEXT+IMAGE, lifecycle LEGACY",
+    );
+    expect(account.fix).toContain("Switch to Claude Sonnet 5.5");
+    expect(account.fix).toContain("anthropic.claude-sonnet-5-5");
+    expect(r.check("model.small.account").status).toBe("pass");
+  });
+
   it("everything fine: every check passes, exit 0, one runtime probe per model plus the caching probe", async () => {
     const r = await doctorJson();
     expect(r.code).toBe(0);

@@ -52,6 +52,8 @@ export interface RunOptions {
   env?: Record<string, string | null>;
   /** Files to write under the temp HOME, e.g. { ".aws/config": "[default]\nregion = …" }. */
   files?: Record<string, string>;
+  /** Env that names the emulator's URL (e.g. ANTHROPIC_BASE_URL), applied after `env`. */
+  emulatorEnv?: (url: string) => Record<string, string>;
   /** Reuse an emulator (for a second run against the same world). */
   emulator?: RunningEmulator;
   home?: string;
@@ -74,6 +76,7 @@ export async function quarry(args: string[], options: RunOptions = {}): Promise<
     if (v === null) delete env[k];
     else env[k] = v;
   }
+  Object.assign(env, options.emulatorEnv?.(emulator.url) ?? {});
   const run = await runQuarryProcess(args, { cwd: home, env });
   return { ...run, emulator, home };
 }

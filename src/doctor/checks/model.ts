@@ -1,3 +1,5 @@
+import { fetchAccountModel } from "../../bedrock/account-models.js";
+import { replacementFor } from "../../bedrock/catalog.js";
 import { classifyBedrockError, type QuarryError, streamNotEventStreamError } from "../../bedrock/errors.js";
 import { geoCoversRegion } from "../../bedrock/geography.js";
 import { CREDENTIAL_KINDS, type DoctorContext } from "../context.js";
@@ -123,6 +125,9 @@ async function checksForGroup(ctx: DoctorContext, group: ResolvedTarget): Promis
       existsOutcome(group, await describeModel(ctx.connection, resolved, context)),
     ),
     timed(`${key}.access`, `${label} access`, () => accessOutcome(ctx, group)),
+    timed(`${key}.account`, `${label} capabilities (the account's listing)`, () =>
+      accountOutcome(ctx, group),
+    ),
     timed(`${key}.invoke`, `${label} invoke permission`, async () => invokeOutcome(group, await probe)),
     timed(`${key}.retention`, `${label} data retention`, async () => retentionOutcome(group, await probe)),
     timed(`${key}.stream`, `${label} event stream`, async () => streamOutcome(group, await probe)),
@@ -176,6 +181,42 @@ function existsOutcome(group: ResolvedTarget, d: ModelDescription): CheckOutcome
     );
   }
   return pass(lines.join("\n"));
+}
+
+/**
+ * What GetFoundationModel says about the model (src/bedrock/account-models.ts): streaming, image input,
+ * lifecycle. A Legacy model warns with the catalog's replacement; a model that does not stream warns that
+ * Quarry calls it without streaming (docs/providers.md, "Capabilities").
+ */
+async function accountOutcome(ctx: DoctorContext, group: ResolvedTarget): Promise<CheckOutcome> {
+  const { resolved, context } = group;
+  const fm = resolved.foundationModelId;
+  if (!fm || fm.startsWith("arn:")) return skip("the backing foundation model is unknown");
+  let model: Awaited<ReturnType<typeof fetchAccountModel>>;
+  try {
+    model = await fetchAccountModel(await ctx.connection.control(resolved.region), fm);
+  } catch (err) {
+    const e = classifyBedrockError(err, context);
+    if (CREDENTIAL_KINDS.has(e.kind)) return skip("credentials were rejected (see the credentials check)");
+    return warn(`could not read ${fm}'s listing in ${resolved.region}: ${e.explanation}`, e.fix);
+  }
+  if (!model) return skip(`${fm} is not listed in ${resolved.region} (see the exists check)`);
+  const facts = `${model.responseStreamingSupported ? "streams" : "does not stream"}, input ${model.inputModalities.join("+")}, lifecycle ${model.lifecycle}`;
+  if (model.lifecycle === "LEGACY") {
+    const next = replacementFor(fm);
+    return warn(
+      `${fm}: ${facts}. Bedrock stops serving Legacy models to accounts that have not used them recently.`,
+      next
+        ? `Switch to ${next.displayName}: ${setModelFix(group.targets[0] as ModelTarget, next.id)}`
+        : "Switch to an active model (`quarry models`).",
+    );
+  }
+  if (!model.responseStreamingSupported)
+    return warn(
+      `${fm}: ${facts}. Quarry calls it without streaming (answers arrive at once).`,
+      "None needed.",
+    );
+  return pass(`${fm}: ${facts}`);
 }
 
 async function accessOutcome(ctx: DoctorContext, group: ResolvedTarget): Promise<CheckOutcome> {

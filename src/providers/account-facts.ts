@@ -1,0 +1,168 @@
+import type { AccountModel } from "../bedrock/account-models.js";
+import { replacementFor } from "../bedrock/catalog.js";
+import type { BedrockConnection } from "../bedrock/connection.js";
+import { QuarryError } from "../bedrock/errors.js";
+import type { ContentBlock, Message, TurnRequest } from "../model/types.js";
+
+/**
+ * The account's word on a routed model (ListFoundationModels, src/bedrock/account-models.ts), applied to the
+ * route so the wire client adapts (src/providers/select-wire.ts, WireClient): a model that does not stream is
+ * called without streaming, a model without IMAGE input gets no image blocks, a bare ID the region does not
+ * list is refused with a fix. The catalog keeps everything else (docs/providers.md, "Capabilities").
+ */
+export interface AccountFacts {
+  /** responseStreamingSupported. */
+  streaming: boolean;
+  /** inputModalities includes IMAGE. */
+  images: boolean;
+  /** Thrown instead of calling the model (it is not in the region's list). */
+  refusal?: QuarryError;
+}
+
+/** The slice of a route the facts are computed from and stored on. */
+export interface AccountRoute {
+  sendId: string;
+  foundationModelId: string;
+  region: string;
+  account?: AccountFacts;
+}
+
+/** The facts for one route and the warnings they call for (a Legacy model). */
+export function factsFor(
+  route: AccountRoute,
+  models: readonly AccountModel[],
+): { facts?: AccountFacts; warnings: string[] } {
+  // An empty list says nothing (a filtered or failed answer); an ARN whose model is unknown neither.
+  if (models.length === 0 || !route.foundationModelId || route.foundationModelId.startsWith("arn:"))
+    return { warnings: [] };
+  const model = models.find((m) => m.modelId === route.foundationModelId);
+  if (!model) {
+    // A profile ID was confirmed by ListInferenceProfiles; its model may live in the destination regions only.
+    if (route.sendId !== route.foundationModelId) return { warnings: [] };
+    return {
+      facts: {
+        streaming: true,
+        images: true,
+        refusal: new QuarryError({
+          kind: "invalid-model-id",
+          rawMessage: "",
+          model: route.sendId,
+          region: route.region,
+          explanation: `${route.sendId} is not among the foundation models Bedrock lists in ${route.region} for this account (ListFoundationModels).`,
+          fix: `pick a model \`quarry models\` lists in ${route.region}, or set AWS_REGION to a region that has ${route.sendId}`,
+          retryable: false,
+        }),
+      },
+      warnings: [],
+    };
+  }
+  const warnings: string[] = [];
+  if (model.lifecycle === "LEGACY") {
+    const next = replacementFor(model.modelId);
+    warnings.push(
+      `${model.modelName} (${model.modelId}) is marked Legacy in ${route.region}: Bedrock stops serving Legacy models to accounts that have not used them recently.${next ? ` Switch to ${next.displayName} (${next.id}).` : " Switch to an active model (`quarry models`)."}`,
+    );
+  }
+  return {
+    facts: { streaming: model.responseStreamingSupported, images: model.inputModalities.includes("IMAGE") },
+    warnings,
+  };
+}
+
+/**
+ * Applies the account's facts to the session's routes without a network round trip before the first request:
+ * a fresh disk cache is applied at once (its warnings are returned, for the start-up notices); otherwise a
+ * stale copy is applied at once and ListFoundationModels runs in the background, its facts applied from the
+ * next turn and its new warnings sent to `onNotice`. Never throws.
+ */
+export async function applyAccountModels(
+  connection: Pick<BedrockConnection, "accountModels">,
+  routes: ReadonlyArray<AccountRoute | undefined>,
+  onNotice?: (message: string) => void,
+  options: { refresh?: boolean } = {},
+): Promise<string[]> {
+  const live = routes.filter((r): r is AccountRoute => r !== undefined);
+  // A connection without the cache (a test double, an older embedding) simply gets the catalog's view.
+  if (!connection.accountModels) return [];
+  const apply = applier(live);
+  const warnings: string[] = [];
+  const stale: string[] = [];
+  for (const region of new Set(live.map((r) => r.region))) {
+    const cached = await connection.accountModels.peek(region).catch(() => undefined);
+    if (cached) warnings.push(...apply(region, cached.models));
+    if (!cached?.fresh) stale.push(region);
+  }
+  // Start-up passes refresh: false and calls refreshAccountModels once the model has answered, so the
+  // listing's module load and round trip never compete with the first request.
+  if (options.refresh !== false && stale.length > 0) refreshAccountModels(connection, live, onNotice, apply);
+  return warnings;
+}
+
+/**
+ * Fetches ListFoundationModels in the background for the routes' regions whose cache is not fresh, and
+ * applies the answer from the next turn on; new warnings go to `onNotice`. Never throws.
+ */
+export function refreshAccountModels(
+  connection: Pick<BedrockConnection, "accountModels">,
+  routes: ReadonlyArray<AccountRoute | undefined>,
+  onNotice?: (message: string) => void,
+  apply: (region: string, models: readonly AccountModel[]) => string[] = applier(
+    routes.filter((r): r is AccountRoute => r !== undefined),
+  ),
+): void {
+  if (!connection.accountModels) return;
+  const regions = new Set(routes.flatMap((r) => (r ? [r.region] : [])));
+  for (const region of regions) {
+    void connection.accountModels
+      .peek(region)
+      .then((cached) => (cached?.fresh ? undefined : connection.accountModels.refresh(region)))
+      .then((models) => {
+        if (models) for (const w of apply(region, models)) onNotice?.(w);
+      })
+      .catch(() => {}); // no list (IAM, offline): the catalog's view stands
+  }
+}
+
+/** Applies a region's listing to the routes in it; returns each new warning once. */
+function applier(
+  live: readonly AccountRoute[],
+): (region: string, models: readonly AccountModel[]) => string[] {
+  const seen = new Set<string>();
+  return (region, models) => {
+    const out: string[] = [];
+    for (const route of live.filter((r) => r.region === region)) {
+      const { facts, warnings } = factsFor(route, models);
+      if (facts) route.account = facts;
+      for (const w of warnings) if (!seen.has(w)) out.push(w);
+      for (const w of warnings) seen.add(w);
+    }
+    return out;
+  };
+}
+
+/** The request without image blocks (each replaced by a note), for a model that takes no images. */
+export function withoutImages(
+  request: TurnRequest,
+  modelName: string,
+): { request: TurnRequest; dropped: number } {
+  let dropped = 0;
+  const note = (): ContentBlock => {
+    dropped++;
+    return { type: "text", text: `[image omitted: ${modelName} takes no image input]` };
+  };
+  const messages = request.messages.map((m): Message => {
+    if (typeof m.content === "string") return m;
+    const content = m.content.map((b): ContentBlock => {
+      if (b.type === "image") return note();
+      if (b.type === "tool_result" && Array.isArray(b.content)) {
+        return {
+          ...b,
+          content: b.content.map((part) => (part.type === "image" ? (note() as typeof part) : part)),
+        };
+      }
+      return b;
+    });
+    return { ...m, content } as Message;
+  });
+  return { request: dropped > 0 ? { ...request, messages } : request, dropped };
+}
