@@ -3,6 +3,7 @@ import { render } from "ink";
 import { createElement } from "react";
 import { findRepoRoot } from "../agent/memory.js";
 import { findProjectSettingsDir } from "../config/locations.js";
+import { SESSION_MODES } from "../runtime/config.js";
 import { resolveDataDir } from "../session/locations.js";
 import { App } from "../ui/tui/App.js";
 import { PermissionBroker } from "../ui/tui/backend.js";
@@ -16,7 +17,7 @@ import type { Simulation } from "./simulate.js";
 
 // What this module imports statically is what the first frame costs: Ink, React, the App and small helpers.
 // The session (settings, model resolution, MCP, the agent) is a dynamic import that runs after the prompt is
-// drawn — see docs/decisions/0029-tui-draws-first.md, and test/package/tui-startup.test.ts, which keeps it so.
+// drawn — see docs/decisions/0029-tui-draws-first.md, and test/tui/first-frame-imports.test.ts, which keeps it so.
 
 /**
  * `quarry` in a terminal: draws the prompt at once and opens the session behind it; returns the exit code
@@ -43,6 +44,8 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
       permissions,
       pendingInfo({
         simulation: Boolean(options.simulate),
+        // As the flag says until the session is open (it may then show the settings' default mode instead).
+        mode: SESSION_MODES.find((m) => m === options.permissionMode),
         bypassAllowed:
           options.allowDangerouslySkipPermissions || options.permissionMode === "bypassPermissions",
       }),
@@ -54,6 +57,7 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
       findRepoRoot(cwd) ?? cwd,
     );
     let leaving: { sessionId: string; prompted: boolean } | undefined;
+    const unsent: { current?: () => string[] } = {};
     const app = render(
       createElement(
         ColorContext.Provider,
@@ -72,13 +76,14 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
           onLeave: (summary) => {
             leaving = summary;
           },
+          unsent,
         }),
       ),
       { exitOnCtrlC: false },
     );
 
     // Behind the drawn prompt: the simulation (if any), then the session.
-    let failure: { error: unknown } | undefined;
+    let failure: { error: unknown; unsent: string[] } | undefined;
     void (async () => {
       simulation ??= await simulating;
       const { openTuiSession } = await import("./tui-session.js");
@@ -92,7 +97,8 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
       });
       backend.open(opened.backend, opened.intro);
     })().catch((error: unknown) => {
-      failure = { error };
+      // What was typed while the session was opening is not lost with the UI: it is printed after the error.
+      failure = { error, unsent: unsent.current?.() ?? [] };
       app.clear(); // the explanation replaces the prompt
       app.unmount();
     });
@@ -101,6 +107,8 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
     if (failure) {
       const { explainStartFailure } = await import("./start-failure.js");
       process.stderr.write(explainStartFailure(failure.error));
+      const texts = failure.unsent;
+      if (texts.length) process.stderr.write(`Not sent:\n${texts.map((t) => `  ${t}\n`).join("")}`);
       return 2;
     }
     backend.cancel();

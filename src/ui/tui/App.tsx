@@ -63,6 +63,8 @@ export interface AppProps {
   cwd?: string;
   /** For $VISUAL / $EDITOR (Ctrl-G, /memory); the process's environment when absent. */
   env?: NodeJS.ProcessEnv;
+  /** Filled with a reader of what was typed but not sent (queue, then draft), for a caller that ends the UI. */
+  unsent?: { current?: () => string[] };
 }
 
 /** The interactive session: transcript (static once finished), live turn, dialog or prompt, footer. */
@@ -78,6 +80,7 @@ export function App({
   hideSideModelWarning = false,
   cwd = process.cwd(),
   env = process.env,
+  unsent,
 }: AppProps) {
   const { exit } = useApp();
   const { write, stdout } = useStdout();
@@ -126,6 +129,8 @@ export function App({
   const commands = useMemo(() => [...SLASH_COMMANDS, ...custom], [custom]);
   const prompted = useRef(false);
   const input = useRef<PromptHandle | null>(null);
+  if (unsent)
+    unsent.current = () => [...queueRef.current, input.current?.text() ?? ""].filter((t) => t.trim());
   const question = useSyncExternalStore(
     (l) => backend.permissions.subscribe(l),
     () => backend.permissions.current(),
@@ -603,7 +608,7 @@ export function App({
           ) : (
             view.running && <Spinner since={started} label={view.activity} />
           )}
-          <QueuedPrompts prompts={queued} />
+          <QueuedPrompts prompts={queued} opening={!ready} />
           <PromptInput
             history={history}
             onSubmit={submit}

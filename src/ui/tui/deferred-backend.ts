@@ -7,13 +7,16 @@ import type { MenuCommand } from "./slash-menu.js";
 import type { NewItem } from "./state.js";
 
 /** What the footer shows until the session is open: no model, no region yet. */
-export function pendingInfo(o: { simulation?: boolean; bypassAllowed?: boolean } = {}): SessionInfo {
+export function pendingInfo(
+  o: { simulation?: boolean; bypassAllowed?: boolean; mode?: PermissionMode } = {},
+): SessionInfo {
   return {
     sessionId: "",
     model: "",
     region: "",
     contextWindow: 0,
     simulation: o.simulation ? "simulation" : undefined,
+    mode: o.mode,
     bypassAllowed: o.bypassAllowed,
   };
 }
@@ -22,18 +25,20 @@ export function pendingInfo(o: { simulation?: boolean; bypassAllowed?: boolean }
  * The TUI's backend before its session exists (docs/decisions/0029-tui-draws-first.md): the App is drawn at
  * once over this object while the session opens in the background; `open()` hands it the real backend and
  * resolves `opening`. The App queues every prompt until then, so the calls that need a session only come
- * after it; the few made while pending (info, cancel, close) answer for the pending state.
+ * after it; the few made while pending (info, Shift+Tab's setMode, cancel, close) answer for the pending state.
  */
 export class DeferredBackend implements TuiBackend {
   readonly opening: Promise<NewItem[]>;
   private real: TuiBackend | undefined;
   private closed = false;
   private settle!: (intro: NewItem[]) => void;
+  /** A mode picked with Shift+Tab before the session was open: the session starts in it. */
+  private chosenMode: PermissionMode | undefined;
 
   constructor(
     /** Shared with the real backend, so the App subscribes once to the broker that asks. */
     readonly permissions: PermissionBroker,
-    private readonly pending: SessionInfo,
+    private pending: SessionInfo,
   ) {
     this.opening = new Promise((resolve) => {
       this.settle = resolve;
@@ -43,6 +48,7 @@ export class DeferredBackend implements TuiBackend {
   /** The session is open: from now on every call goes to `real`; `intro` goes at the top of the transcript. */
   open(real: TuiBackend, intro: NewItem[]): void {
     this.real = real;
+    if (this.chosenMode && real.setMode) real.setMode(this.chosenMode);
     // The user left while it was opening: nothing will use it, so it closes (MCP servers, locks) at once.
     if (this.closed) void real.close();
     else this.settle(intro);
@@ -74,9 +80,12 @@ export class DeferredBackend implements TuiBackend {
   resume(id?: string): Promise<SessionInfo> {
     return this.session.resume(id);
   }
-  /** Shift+Tab before the session is open changes nothing: the mode it starts in is not known yet. */
+  /** Shift+Tab before the session is open: the footer shows the mode now, and the session starts in it. */
   setMode(mode: PermissionMode): SessionInfo {
-    return this.real?.setMode ? this.real.setMode(mode) : this.info();
+    if (this.real) return this.real.setMode ? this.real.setMode(mode) : this.real.info();
+    this.chosenMode = mode;
+    this.pending = { ...this.pending, mode };
+    return this.pending;
   }
   async sessions(): Promise<PastSession[]> {
     return (await this.session.sessions?.()) ?? [];
