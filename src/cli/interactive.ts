@@ -83,6 +83,7 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
     );
 
     // Behind the drawn prompt: the simulation (if any), then the session.
+    let left = false;
     let failure: { error: unknown; unsent: string[] } | undefined;
     void (async () => {
       simulation ??= await simulating;
@@ -97,6 +98,8 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
       });
       backend.open(opened.backend, opened.intro);
     })().catch((error: unknown) => {
+      // After the user left, the UI is gone already: clearing now would erase the shell's lines below it.
+      if (left) return;
       // What was typed while the session was opening is not lost with the UI: it is printed after the error.
       failure = { error, unsent: unsent.current?.() ?? [] };
       app.clear(); // the explanation replaces the prompt
@@ -104,6 +107,7 @@ export async function runInteractive(options: PrintOptions, words: string[] = []
     });
 
     await app.waitUntilExit();
+    left = true;
     if (failure) {
       const { explainStartFailure } = await import("./start-failure.js");
       process.stderr.write(explainStartFailure(failure.error));
