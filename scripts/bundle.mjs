@@ -92,6 +92,24 @@ const cjsFacades = {
   },
 };
 
+// yoga-layout (Ink's layout engine) carries its WebAssembly inline as a data: URI, and its Emscripten loader
+// still tries `fetch` on that URI first. In Node that touching of `fetch` loads undici (~60 ms on the TUI's
+// first frame, docs/decisions/0029-tui-draws-first.md) only to decode base64 it decodes itself on the fallback
+// path. The bundle takes the fallback directly; a yoga release that changes the loader fails the build here.
+const YOGA_FETCH = '"function"!=typeof fetch';
+const yogaWithoutFetch = {
+  name: "yoga-without-fetch",
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const count = source.split(YOGA_FETCH).length - 1;
+      if (count !== 2)
+        throw new Error(`yoga-layout's wasm loader changed (${count} fetch checks, expected 2)`);
+      return { contents: source.replaceAll(YOGA_FETCH, "true"), loader: "js" };
+    });
+  },
+};
+
 /** Whether a resolved file is CommonJS: no ES import/export statement in it (as esbuild itself decides). */
 function isCommonJs(file) {
   if (file.endsWith(".mjs")) return false;
@@ -121,7 +139,7 @@ export async function bundle({ quiet = false } = {}) {
     // Identifiers are not minified, so stack traces users paste into issues stay readable without a map.
     legalComments: "linked",
     banner: { js: banner },
-    plugins: [noDevtools, cjsFacades, englishZodLocales],
+    plugins: [noDevtools, cjsFacades, englishZodLocales, yogaWithoutFetch],
     // sharp loads a native binary for the platform it is installed on; it stays an (optional) package.
     external: ["sharp"],
     // ES builds where packages ship both (the AWS SDK): they tree-shake, and dynamic imports keep their names.

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { ALIAS_TARGETS, CATALOG, CONVERSE_CATALOG } from "./catalog-data.js";
 import type { CatalogEntry, ConverseFeatures, ModelFamily, ThinkingMode } from "./catalog-entry.js";
+import { findCatalogEntry } from "./catalog-lookup.js";
 import type { Geo } from "./geography.js";
 
 export type { CatalogEntry, ConverseFeatures, ModelFamily, ThinkingMode } from "./catalog-entry.js";
@@ -91,8 +92,6 @@ export const capabilityOverrideSchema = z
 /** Zod schema for the whole settings `catalogOverrides` map. */
 export const catalogOverridesSchema = z.record(z.string(), capabilityOverrideSchema);
 
-const BY_ID = new Map([...CATALOG, ...CONVERSE_CATALOG].map((entry) => [entry.id, entry]));
-
 /** The catalog rows, in catalog order. */
 export function catalogEntries(): readonly CatalogEntry[] {
   return CATALOG;
@@ -103,15 +102,8 @@ export function converseCatalogEntries(): readonly CatalogEntry[] {
   return CONVERSE_CATALOG;
 }
 
-/** The catalog row for a foundation-model ID, if any. */
-export function findCatalogEntry(foundationModelId: string): CatalogEntry | undefined {
-  return BY_ID.get(foundationModelId);
-}
-
-/** The catalog row whose Anthropic API name is `name` (e.g. `claude-sonnet-4-5`), if any. */
-export function findByAnthropicName(name: string): CatalogEntry | undefined {
-  return CATALOG.find((entry) => entry.anthropicNames.includes(name));
-}
+// The row lookups live apart, without zod, so the TUI's status line can name a model before the settings load.
+export { findByAnthropicName, findCatalogEntry } from "./catalog-lookup.js";
 
 /** The foundation-model ID an alias stands for. */
 export function aliasTarget(alias: ModelAlias): string {

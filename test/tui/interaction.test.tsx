@@ -270,6 +270,47 @@ describe("stopping and exiting", () => {
     r.unmount();
   });
 
+  it("exits on Ctrl-C twice while the permission dialog has the keyboard", async () => {
+    const backend = fakeBackend([
+      async function* (b) {
+        yield { type: "tool_call", id: "t1", name: "Bash", input: bash.input, summary: "make" };
+        await b.permissions.ask(bash);
+        yield DONE;
+      },
+    ]);
+    const left: { sessionId: string; prompted: boolean }[] = [];
+    const r = render(<App backend={backend} history={new PromptHistory()} onLeave={(s) => left.push(s)} />);
+    await tick();
+    r.stdin.write("build\r");
+    await waitFor(r.lastFrame, "Allow this?");
+    r.stdin.write("\x03");
+    await waitFor(r.lastFrame, "Press Ctrl-C again to exit");
+    expect(left).toEqual([]);
+    r.stdin.write("\x03");
+    await tick(50);
+    expect(left).toEqual([{ sessionId: INFO.sessionId, prompted: true }]);
+    r.unmount();
+  });
+
+  it("exits on Ctrl-C twice from the history search, the first press leaving the draft as it was", async () => {
+    const history = new PromptHistory();
+    history.add("an older prompt");
+    const left: { sessionId: string; prompted: boolean }[] = [];
+    const r = render(<App backend={fakeBackend([])} history={history} onLeave={(s) => left.push(s)} />);
+    await tick();
+    await type(r.stdin, "my draft");
+    r.stdin.write("\x12"); // Ctrl-R
+    await type(r.stdin, "older");
+    await waitFor(r.lastFrame, "an older prompt");
+    r.stdin.write("\x03");
+    await waitFor(r.lastFrame, "Press Ctrl-C again to exit");
+    expect(r.lastFrame()).toContain("my draft");
+    r.stdin.write("\x03");
+    await tick(50);
+    expect(left).toEqual([{ sessionId: INFO.sessionId, prompted: false }]);
+    r.unmount();
+  });
+
   it("Esc twice clears the prompt", async () => {
     const r = render(<App backend={fakeBackend([])} history={new PromptHistory()} />);
     await tick();

@@ -63,6 +63,8 @@ export interface AppProps {
   cwd?: string;
   /** For $VISUAL / $EDITOR (Ctrl-G, /memory); the process's environment when absent. */
   env?: NodeJS.ProcessEnv;
+  /** Filled with a reader of what was typed but not sent (queue, then draft), for a caller that ends the UI. */
+  unsent?: { current?: () => string[] };
 }
 
 /** The interactive session: transcript (static once finished), live turn, dialog or prompt, footer. */
@@ -78,6 +80,7 @@ export function App({
   hideSideModelWarning = false,
   cwd = process.cwd(),
   env = process.env,
+  unsent,
 }: AppProps) {
   const { exit } = useApp();
   const { write, stdout } = useStdout();
@@ -90,6 +93,9 @@ export function App({
     infoRef.current = next;
     setInfoState(next);
   };
+  // False while the session opens in the background (backend.opening): prompts wait in the queue until then.
+  const readyRef = useRef(!backend.opening);
+  const [ready, setReady] = useState(readyRef.current);
   const [started, setStarted] = useState(0);
   const [hint, setHint] = useState("");
   // <Static> remembers how many items it printed; a new key makes it start over (after /clear, a resize).
@@ -118,11 +124,13 @@ export function App({
   // `!command` outputs not yet seen by the model: they go in front of the next prompt.
   const shellContext = useRef<string[]>([]);
   // Listed again after each turn: MCP servers that connect later bring their prompts with them.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: isBusy is the refresh trigger, not an input
-  const custom = useMemo(() => backend.customCommands?.() ?? [], [backend, isBusy]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: isBusy and ready are refresh triggers, not inputs
+  const custom = useMemo(() => backend.customCommands?.() ?? [], [backend, isBusy, ready]);
   const commands = useMemo(() => [...SLASH_COMMANDS, ...custom], [custom]);
   const prompted = useRef(false);
   const input = useRef<PromptHandle | null>(null);
+  if (unsent)
+    unsent.current = () => [...queueRef.current, input.current?.text() ?? ""].filter((t) => t.trim());
   const question = useSyncExternalStore(
     (l) => backend.permissions.subscribe(l),
     () => backend.permissions.current(),
@@ -322,7 +330,9 @@ export function App({
     });
 
   const submit = (text: string) => {
-    if (busy.current) {
+    // /exit needs no session: it leaves at once, also while the session is still opening.
+    if (!readyRef.current && parseSlash(text)?.name === "exit") return leave();
+    if (busy.current || !readyRef.current) {
       setQueued([...queueRef.current, text]);
       return;
     }
@@ -404,26 +414,39 @@ export function App({
   const submitRef = useRef(submit);
   submitRef.current = submit;
 
-  // Send the next queued prompt once the turn (and any dialog) is over.
+  // Send the next queued prompt once the session is open and the turn (and any dialog) is over.
   useEffect(() => {
-    if (isBusy || question || picker || choice || queued.length === 0) return;
+    if (!ready || isBusy || question || picker || choice || queued.length === 0) return;
     const [next, ...rest] = queued;
     setQueued(rest);
     submitRef.current(next!);
-  }, [isBusy, question, picker, choice, queued, setQueued]);
+  }, [ready, isBusy, question, picker, choice, queued, setQueued]);
 
   // A permission dialog waits for the user: tell the terminal (a bell, or a desktop notification).
   useEffect(() => {
     if (question) notify({ kind: "permission" }, `Quarry: allow ${question.tool}?`);
   }, [question, notify]);
 
-  // `quarry "fix the tests"`: the prompt from the command line goes out first.
+  /** Once the session is open: the picker (`--resume`) or the resumed conversation (`--continue`). */
+  const onOpen = (header: NewItem[]) => {
+    if (pickSession) void listSessions();
+    if (showConversation) void redraw(backend.info(), header);
+  };
+
+  // `quarry "fix the tests"`: the prompt from the command line goes out first (queued until the session is open).
   const sentInitial = useRef(false);
   useEffect(() => {
     if (sentInitial.current) return;
     sentInitial.current = true;
-    if (pickSession) void listSessions();
-    if (showConversation) void redraw(backend.info(), intro);
+    if (backend.opening) {
+      void backend.opening.then((header) => {
+        setInfo(backend.info());
+        setView((s) => header.reduce(push, s));
+        readyRef.current = true;
+        setReady(true);
+        onOpen([...intro, ...header]);
+      });
+    } else onOpen(intro);
     if (initialPrompt?.trim()) {
       history.add(initialPrompt);
       submitRef.current(initialPrompt);
@@ -472,6 +495,14 @@ export function App({
     backend.permissions.answer(c);
   };
 
+  /** Counts a Ctrl-C press; true when it is the second within the window, so the caller exits. */
+  const secondCtrlC = () => {
+    const now = Date.now();
+    const again = now - lastCtrlC.current < DOUBLE_CTRL_C_MS;
+    lastCtrlC.current = now;
+    return again;
+  };
+
   /** Keys the prompt passes up before editing; true means handled here. */
   const onKey = (ch: string, key: Key, empty: boolean): boolean => {
     if (hint && !(key.ctrl && ch === "c")) setHint("");
@@ -504,9 +535,7 @@ export function App({
       return true;
     }
     if (key.ctrl && ch === "c") {
-      const now = Date.now();
-      const again = now - lastCtrlC.current < DOUBLE_CTRL_C_MS;
-      lastCtrlC.current = now;
+      const again = secondCtrlC();
       // Any press counts towards the double press, so one that only stopped a turn (or the session-title
       // request still in flight after a reply) is followed by an exit, not by another "press again" — even
       // while that stop is still winding down.
@@ -541,12 +570,17 @@ export function App({
     return false;
   };
 
-  // While the dialog has the keyboard, Ctrl-C still stops the whole turn.
+  // While a dialog or picker has the keyboard, Ctrl-C still counts towards the double press that exits; in the
+  // permission dialog it also stops the whole turn (the picker and the choice close themselves).
   useInput(
     (ch, key) => {
-      if (key.ctrl && ch === "c") cancel();
+      if (!(key.ctrl && ch === "c")) return;
+      const again = secondCtrlC();
+      if (question) cancel();
+      if (again) leave();
+      else if (question) setHint("Stopped. Press Ctrl-C again to exit.");
     },
-    { isActive: Boolean(question) },
+    { isActive: Boolean(question || picker || choice) },
   );
 
   return (
@@ -574,7 +608,7 @@ export function App({
           ) : (
             view.running && <Spinner since={started} label={view.activity} />
           )}
-          <QueuedPrompts prompts={queued} />
+          <QueuedPrompts prompts={queued} opening={!ready} />
           <PromptInput
             history={history}
             onSubmit={submit}

@@ -163,7 +163,10 @@ export function PromptInput({
     }
     if (key.escape || (key.ctrl && (input === "c" || input === "g"))) {
       setSearch(undefined);
-      return setState(s.draft);
+      setState(s.draft);
+      // Ctrl-C still counts towards the double press that exits (the App's onKey), and leaves the draft alone.
+      if (key.ctrl && input === "c") onKey?.(input, key, true);
+      return;
     }
     if (key.return || key.tab || key.leftArrow || key.rightArrow) {
       setSearch(undefined);

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 
-/** Prompts typed while a turn runs: shown above the prompt, sent in order when it ends. */
-export function QueuedPrompts({ prompts }: { prompts: readonly string[] }) {
+/** Prompts typed while a turn runs (or the session opens): shown above the prompt, sent in order after it. */
+export function QueuedPrompts({ prompts, opening }: { prompts: readonly string[]; opening?: boolean }) {
   if (prompts.length === 0) return null;
   return (
     <Box flexDirection="column">
@@ -12,7 +12,9 @@ export function QueuedPrompts({ prompts }: { prompts: readonly string[] }) {
         </Text>
       ))}
       <Text dimColor>
-        Sent when the turn ends · ↑ on an empty prompt edits the last one · Esc stops the turn
+        {opening
+          ? "Sent once the session is open · ↑ on an empty prompt edits the last one"
+          : "Sent when the turn ends · ↑ on an empty prompt edits the last one · Esc stops the turn"}
       </Text>
     </Box>
   );

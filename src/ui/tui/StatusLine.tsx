@@ -6,7 +6,7 @@ import { modeLabel } from "./modes.js";
 import type { Totals } from "./state.js";
 import { C } from "./theme.js";
 
-/** Provider, model (and side model), region, context used, tokens and cost this session, on one line. */
+/** Provider, model (and side model; "resolving…" until the session is open), region, context used, tokens and cost this session, on one line. */
 export function StatusLine({ info, totals }: { info: SessionInfo; totals: Totals }) {
   const pct = info.contextWindow ? Math.round((totals.contextTokens / info.contextWindow) * 100) : 0;
   return (
@@ -16,9 +16,11 @@ export function StatusLine({ info, totals }: { info: SessionInfo; totals: Totals
           SIMULATION ·{" "}
         </C>
       )}
-      {shortModelName(info.model)}
-      {info.sideModel ? ` (side ${shortModelName(info.sideModel)})` : ""} · Bedrock {info.region} · ctx {pct}%
-      · {compactNumber(totals.inputTokens)} in / {compactNumber(totals.outputTokens)} out ·{" "}
+      {info.model
+        ? `${shortModelName(info.model)}${info.sideModel ? ` (side ${shortModelName(info.sideModel)})` : ""} · Bedrock ${info.region}`
+        : // The session is still opening (src/ui/tui/deferred-backend.ts): the model is not resolved yet.
+          "resolving…"}{" "}
+      · ctx {pct}% · {compactNumber(totals.inputTokens)} in / {compactNumber(totals.outputTokens)} out ·{" "}
       {dollars(totals.costUsd)}
     </Text>
   );

@@ -4,6 +4,7 @@ import type { ContextPart } from "./context-bar.js";
 import type { MemoryTarget } from "./memory-note.js";
 import type { NotificationChannel } from "./notify.js";
 import type { MenuCommand } from "./slash-menu.js";
+import type { NewItem } from "./state.js";
 
 /** What the status line shows about the connected session. */
 export interface SessionInfo {
@@ -59,6 +60,12 @@ export type PermissionChoice =
  * pass a fake, so components never touch AWS, files or the agent directly.
  */
 export interface TuiBackend {
+  /**
+   * Set while the session is still opening (the UI is drawn first, src/ui/tui/deferred-backend.ts): resolves
+   * with the lines for the top of the transcript once it is open. Until then info() is the pending state and
+   * the App queues prompts. If opening fails it never resolves: the caller ends the UI and explains.
+   */
+  readonly opening?: Promise<NewItem[]>;
   info(): SessionInfo;
   /** Runs one prompt; the events end with `done`. */
   run(prompt: string): AsyncIterable<AgentEvent>;

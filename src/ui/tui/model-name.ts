@@ -1,4 +1,4 @@
-import { findByAnthropicName, findCatalogEntry } from "../../bedrock/catalog.js";
+import { findByAnthropicName, findCatalogEntry } from "../../bedrock/catalog-lookup.js";
 
 // Cross-region inference profile prefixes: `us.anthropic.claude-…`, `global.anthropic.claude-…`.
 const PROFILE_PREFIX = /^(us|eu|apac|au|ca|jp|us-gov|global)\./;
