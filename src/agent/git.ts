@@ -2,7 +2,7 @@
 // A repository's .git/config is not trusted: it can name commands git runs by itself (core.fsmonitor on
 // `git status`, filter drivers on a changed file, hooks, pagers, external diffs). The user's global and
 // system config are trusted and left alone. See docs/security/protected-paths.md.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { devNull } from "node:os";
 
 /** How long one git command may take before it is killed. */
@@ -61,6 +61,23 @@ export function runSafeGit(
   return run(cwd, [...safetyArgs(drivers), ...withDiffGuards(args)], env, timeout);
 }
 
+/**
+ * {@link runSafeGit} without blocking: both git processes run while the caller's other start-up work does
+ * (the system prompt's git status is gathered beside connecting to the model).
+ */
+export async function runSafeGitAsync(
+  cwd: string,
+  args: readonly string[],
+  options: SafeGitOptions = {},
+): Promise<string | undefined> {
+  const env = { ...(options.env ?? process.env), ...NEUTRAL_ENV };
+  const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const config = await runAsync(cwd, [...safetyArgs(), ...DRIVER_QUERY], env, timeout, true);
+  const drivers = driversFrom(config);
+  if (drivers === undefined) return undefined;
+  return runAsync(cwd, [...safetyArgs(drivers), ...withDiffGuards(args)], env, timeout);
+}
+
 /** The global options placed before every subcommand (exported for tests and for `quarry doctor`). */
 export function safetyArgs(drivers: readonly string[] = []): string[] {
   const config = [...NEUTRAL_CONFIG, ...drivers.flatMap(neutralDriver)];
@@ -72,22 +89,22 @@ export function safetyArgs(drivers: readonly string[] = []): string[] {
  * Their names are arbitrary, so they are read from the config (reading runs nothing) and each is disarmed.
  * Undefined when a name cannot be passed safely with -c (it contains `=` or a newline).
  */
+// Lists the filter/diff/merge driver keys a config defines (reading config runs nothing).
+const DRIVER_QUERY = [
+  "config",
+  "--null",
+  "--name-only",
+  "--get-regexp",
+  "^(filter|diff|merge)\\..+\\.(clean|smudge|process|command|textconv|driver)$",
+];
+
 function configuredDrivers(cwd: string, env: NodeJS.ProcessEnv, timeout: number): string[] | undefined {
-  const out = run(
-    cwd,
-    [
-      ...safetyArgs(),
-      "config",
-      "--null",
-      "--name-only",
-      "--get-regexp",
-      "^(filter|diff|merge)\\..+\\.(clean|smudge|process|command|textconv|driver)$",
-    ],
-    env,
-    timeout,
-    // Exit 1 means no such keys; anything else (not a repository) is fine too: the real command will say.
-    true,
-  );
+  // Exit 1 means no such keys; anything else (not a repository) is fine too: the real command will say.
+  return driversFrom(run(cwd, [...safetyArgs(), ...DRIVER_QUERY], env, timeout, true));
+}
+
+/** The drivers in DRIVER_QUERY's output; undefined when a name cannot be passed safely with -c. */
+function driversFrom(out: string | undefined): string[] | undefined {
   const drivers = new Set<string>();
   for (const key of (out ?? "").split("\0")) {
     if (key === "") continue;
@@ -127,4 +144,19 @@ function run(
     if (tolerateFailure) return (error as { stdout?: Buffer }).stdout?.toString() ?? "";
     return undefined;
   }
+}
+
+function runAsync(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeout: number,
+  tolerateFailure = false,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile("git", args, { cwd, env, timeout, encoding: "utf8" }, (error, stdout) => {
+      if (!error) resolve(stdout);
+      else resolve(tolerateFailure ? (stdout ?? "") : undefined);
+    });
+  });
 }

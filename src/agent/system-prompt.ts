@@ -1,4 +1,4 @@
-import { runSafeGit } from "./git.js";
+import { runSafeGit, runSafeGitAsync } from "./git.js";
 import type { MemoryFile } from "./memory.js";
 
 export interface EnvironmentFacts {
@@ -22,9 +22,25 @@ export function environmentFacts(cwd: string, now: Date = new Date()): Environme
   };
 }
 
+/** {@link environmentFacts} with git run in the background (session start-up gathers it beside connecting). */
+export async function gatherEnvironmentFacts(cwd: string, now: Date = new Date()): Promise<EnvironmentFacts> {
+  const status = await runSafeGitAsync(cwd, GIT_STATUS);
+  return {
+    cwd,
+    platform: `${process.platform} ${process.arch}`,
+    date: now.toISOString().slice(0, 10),
+    git: summarizeStatus(status),
+  };
+}
+
+// Submodules have config of their own, which runSafeGit has not read; they are left out.
+const GIT_STATUS = ["status", "--porcelain=v2", "--branch", "--ignore-submodules=all"];
+
 function gitSummary(cwd: string): string | undefined {
-  // Submodules have config of their own, which runSafeGit has not read; they are left out.
-  const status = runSafeGit(cwd, ["status", "--porcelain=v2", "--branch", "--ignore-submodules=all"]);
+  return summarizeStatus(runSafeGit(cwd, GIT_STATUS));
+}
+
+function summarizeStatus(status: string | undefined): string | undefined {
   if (status === undefined) return undefined;
   let branch = "(unknown)";
   const changed: string[] = [];

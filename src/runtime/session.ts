@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { repairHistory } from "../agent/history.js";
 import { Agent } from "../agent/loop.js";
 import { findRepoRoot, loadMemoryFiles } from "../agent/memory.js";
-import { buildSystemPrompt, environmentFacts } from "../agent/system-prompt.js";
+import { buildSystemPrompt, gatherEnvironmentFacts } from "../agent/system-prompt.js";
 import type { OutputLimits } from "../agent/truncation.js";
 import { installAgents } from "../agents/install.js";
 import { type AgentModel, type AgentModelResolver, createAgentModels } from "../agents/model.js";
@@ -464,6 +464,9 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     trustProject: config.trustProject,
   });
   const warnings = [...settings.warnings];
+  // The system prompt's git status runs (two git processes) while the model connects; nothing waits on it
+  // until the prompt is assembled. A replaced system prompt does not need it.
+  const facts = config.systemPrompt?.replace === undefined ? gatherEnvironmentFacts(cwd) : undefined;
   // Everything that can fail on a typo (permission rules, a session id) is checked before any network call.
   const projectRoot = findRepoRoot(cwd) ?? cwd;
   // Leftovers of a killed Quarry (atomic-write temp files, sandbox placeholders) go before anything else runs.
@@ -646,7 +649,7 @@ export async function openSession(config: SessionConfig, options: OpenSessionOpt
     secrets,
     sandbox,
     system: [
-      config.systemPrompt?.replace ?? buildSystemPrompt(environmentFacts(cwd), memory),
+      config.systemPrompt?.replace ?? buildSystemPrompt(await (facts ?? gatherEnvironmentFacts(cwd)), memory),
       config.systemPrompt?.append,
     ]
       .filter(Boolean)
