@@ -52,6 +52,8 @@ export interface AgentOptions {
   wantTitle?: boolean;
   /** Extended thinking for main-model turns (MAX_THINKING_TOKENS), when the model supports it. */
   thinking?: { budget: number; mode: "enabled" | "adaptive" };
+  /** Called when a turn's stream yields its first event: the request has left and is being answered. */
+  onAnswering?(): void;
   /** Notices raised outside the streamed turn (side calls, resolution); drained into warning events. */
   notices?: { drain(): string[] };
   /** The main model's max_tokens and the most it accepts, for recovering from cut-off answers. */
@@ -277,9 +279,15 @@ export class Agent {
       { role: "main" },
     );
     let final: AssistantMessage | undefined;
+    let answering = false;
     for await (const e of stream) {
-      // The first turn's request is out and answering: the title request may go now.
+      // The request is out and being answered: the title request, and whatever else waited for the first
+      // request to leave (the session's warm-up), may go now.
       if (this.titlePrompt !== undefined) this.startTitle();
+      if (!answering) {
+        answering = true;
+        this.o.onAnswering?.();
+      }
       switch (e.type) {
         case "text_delta":
           yield { type: "text_delta", text: e.text };

@@ -188,6 +188,12 @@ export class Session {
       scrubDeep: (value) => parts.secrets.scrubDeep(value, "values"),
     });
     this.agent = new Agent({
+      // Once the first request is out: the bash grammar (WebAssembly) loads, and the session's deferred
+      // start-up work (side model, quotas, account facts) begins — none of it on the path to that request.
+      onAnswering: () => {
+        void prepareShellAnalysis();
+        parts.warmUp?.();
+      },
       provider: parts.provider,
       tools: this.pipeline,
       system: parts.system,
@@ -293,19 +299,8 @@ export class Session {
       // Subagents' usage passes through as their events do; the run's `done` counts it (src/agents/usage.ts).
       const nested = new NestedUsage();
       const reminders = announce ? this.reminders : [];
-      for await (const event of this.agent.run(hooked.prompt, controller.signal, reminders)) {
-        // The bash grammar (WebAssembly) loads once the model answers, off the path to the first request;
-        // the pipeline awaits it before any decision that reads a command.
-        const answered =
-          event.type === "text_delta" ||
-          event.type === "thinking_delta" ||
-          (event.type === "message" && event.message.role === "assistant");
-        if (answered) {
-          void prepareShellAnalysis();
-          this.parts.warmUp?.();
-        }
+      for await (const event of this.agent.run(hooked.prompt, controller.signal, reminders))
         yield this.emit(nested.fold(event));
-      }
       if (!this.parts.parentCallId) await this.parts.hooks.stop?.({ sessionId: this.id });
       // A title that comes after the run ended is still recorded (the transcript lists sessions by it).
       void this.agent.lateTitle()?.then((events) => {

@@ -37,7 +37,7 @@ export interface ToolPipelineOptions {
   context: ToolContext;
   /** The permission policy's decision for one call. */
   decide(request: PermissionRequest): PermissionDecision;
-  /** Awaited before the first decision: what synchronous decisions need loaded (the bash grammar). */
+  /** Awaited before deciding on a command line: what the synchronous decision needs loaded (the bash grammar). */
   ready?: () => Promise<void>;
   ask?: AskPermission;
   hooks?: HookRunner;
@@ -126,8 +126,6 @@ export class ToolPipeline {
       return refuse(call, hook.message ?? `Permission denied: ${reason}`, tool, input);
     }
 
-    // Permission targets and rules may read the command with the shell grammar, which loads on first need.
-    await this.o.ready?.();
     let target: PermissionRequest["target"];
     try {
       target = tool.permissionTarget(input);
@@ -138,6 +136,8 @@ export class ToolPipeline {
         tool,
       );
     }
+    // Rules read a command line with the shell grammar, which loads on first need (no other target waits).
+    if (target.kind === "bash") await this.o.ready?.();
     let decision = this.o.decide({ tool: tool.name, readOnly: tool.readOnly, target });
     // A hook may skip the question or force one, but a deny rule always wins.
     if (decision.behavior !== "deny" && hook.decision === "allow") {
