@@ -3,7 +3,9 @@
 #   npm pack && docker build -t quarry .
 #   docker run --rm -e CLAUDE_CODE_USE_BEDROCK=1 -e AWS_REGION -e AWS_ACCESS_KEY_ID -e AWS_SECRET_ACCESS_KEY \
 #     -e AWS_SESSION_TOKEN -v "$PWD:/work" quarry -p "explain this repository"
-FROM node:20-slim
+# BASE_IMAGE: any Debian-based image with Node >= 20 on PATH (an internal mirror of node:20-slim, say).
+ARG BASE_IMAGE=node:20-slim
+FROM ${BASE_IMAGE}
 
 # ripgrep: the Grep tool's fast path; git: repositories and diffs; bubblewrap: the Bash sandbox (it needs user
 # namespaces: run with --security-opt seccomp=unconfined or a profile that allows them, else Quarry says so).
