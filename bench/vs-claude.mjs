@@ -325,6 +325,9 @@ if (spawnSync("rg", ["--version"]).status === 0) {
     const home = mkdtempSync(join(tmpdir(), "bench-home-grep-"));
     keep.push(home);
     await withEmulator(w, async (proxy) => {
+      // A warm HOME, so the figure is the tool's: on a fresh one, start-up work deferred until the model's
+      // first answer (docs/startup.md) would share the tool's window, the emulator answering instantly.
+      await runPrint("quarry", QUARRY, "warm up", { proxy, home, cwd: tree });
       t = Date.now();
       const r = await runPrint("quarry", QUARRY, "find the needle", {
         proxy,
