@@ -4,11 +4,9 @@
 // not say (prices, context windows, tool use, system prompts, cache points, reasoning). docs/providers.md,
 // "Capabilities: the account and the catalog".
 
-import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { BedrockClient } from "@aws-sdk/client-bedrock";
 import { z } from "zod";
+import { createRegionFileCache } from "./region-file-cache.js";
 
 /** One foundation model as ListFoundationModels / GetFoundationModel describe it (WIRE.md §10.1–10.2). */
 export interface AccountModel {
@@ -35,15 +33,6 @@ const accountModelSchema = z.object({
   inferenceTypesSupported: z.array(z.string()),
   lifecycle: z.string(),
 });
-
-const cacheFileSchema = z.object({
-  version: z.literal(1),
-  region: z.string(),
-  fetchedAt: z.number(),
-  models: z.array(accountModelSchema),
-});
-
-type CacheFile = z.infer<typeof cacheFileSchema>;
 
 /** A summary as the SDK returns it (every field optional in the service model). */
 interface SdkSummary {
@@ -127,49 +116,29 @@ export interface AccountModelCache {
   pathFor(region: string): string;
 }
 
-const safe = (value: string): string => value.replace(/[^A-Za-z0-9_.-]/g, "_");
-
 /** A disk-backed, single-flight cache around a ListFoundationModels fetcher (atomic writes, corrupt = absent). */
 export function createAccountModelCache(options: AccountModelCacheOptions): AccountModelCache {
-  const now = options.now ?? Date.now;
-  const key = safe(options.key ?? "default");
   const inFlight = new Map<string, Promise<AccountModel[]>>();
-  const pathFor = (region: string) => join(options.dir, `foundation-models-${key}-${safe(region)}.json`);
+  const file = createRegionFileCache({
+    dir: options.dir,
+    name: "foundation-models",
+    key: options.key,
+    ttlMs: options.ttlMs,
+    now: options.now,
+    field: "models",
+    schema: z.array(accountModelSchema),
+  });
 
-  async function readCache(region: string): Promise<CacheFile | undefined> {
-    try {
-      const parsed = cacheFileSchema.safeParse(JSON.parse(await readFile(pathFor(region), "utf8")));
-      return parsed.success && parsed.data.region === region ? parsed.data : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function writeCache(region: string, models: AccountModel[]): Promise<void> {
-    const file = pathFor(region);
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    const body: CacheFile = { version: 1, region, fetchedAt: now(), models };
-    try {
-      await mkdir(options.dir, { recursive: true });
-      await writeFile(tmp, `${JSON.stringify(body)}\n`, { mode: 0o600 });
-      await rename(tmp, file); // atomic on one file system: readers never see half a file
-    } catch {
-      await rm(tmp, { force: true }).catch(() => {});
-    }
-  }
-
-  const isFresh = (c: CacheFile) => {
-    const age = now() - c.fetchedAt;
-    return age >= 0 && age < options.ttlMs; // a timestamp from the future counts as stale
-  };
-
-  async function fetchAndStore(region: string, fallback: CacheFile | undefined): Promise<AccountModel[]> {
+  async function fetchAndStore(
+    region: string,
+    fallback: AccountModel[] | undefined,
+  ): Promise<AccountModel[]> {
     try {
       const models = await options.fetch(region);
-      await writeCache(region, models);
+      await file.write(region, models);
       return models;
     } catch (error) {
-      if (fallback) return fallback.models;
+      if (fallback) return fallback;
       throw error;
     }
   }
@@ -183,20 +152,20 @@ export function createAccountModelCache(options: AccountModelCacheOptions): Acco
   }
 
   return {
-    pathFor,
+    pathFor: file.pathFor,
     async peek(region) {
-      const c = await readCache(region);
-      return c && { models: c.models, fresh: isFresh(c), fetchedAt: c.fetchedAt };
+      const c = await file.read(region);
+      return c && { models: c.value, fresh: c.fresh, fetchedAt: c.fetchedAt };
     },
     list(region) {
       return single(region, async () => {
-        const cached = await readCache(region);
-        if (cached && isFresh(cached)) return cached.models;
-        return fetchAndStore(region, cached);
+        const cached = await file.read(region);
+        if (cached?.fresh) return cached.value;
+        return fetchAndStore(region, cached?.value);
       });
     },
     refresh(region) {
-      return single(region, async () => fetchAndStore(region, await readCache(region)));
+      return single(region, async () => fetchAndStore(region, (await file.read(region))?.value));
     },
   };
 }

@@ -1,11 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
 import { z } from "zod";
 import { findCatalogEntry } from "./catalog.js";
 import type { BedrockConnection } from "./connection.js";
 import { classifyBedrockError } from "./errors.js";
+import { createRegionFileCache, type RegionFileCache } from "./region-file-cache.js";
 import type { ResolvedModel } from "./resolver.js";
 
 /**
@@ -40,61 +37,31 @@ const cache = new WeakMap<BedrockConnection, Map<string, Promise<QuotaRead>>>();
 /** How long an account's quota list is trusted on disk: quotas change on a request, rarely within hours. */
 export const QUOTA_CACHE_TTL_MS = 12 * 60 * 60 * 1000;
 
-const cachedQuotasSchema = z.object({
-  version: z.literal(1),
-  region: z.string(),
-  fetchedAt: z.number(),
-  quotas: z.array(
-    z.object({ code: z.string(), name: z.string(), value: z.number(), adjustable: z.boolean() }),
-  ),
-});
+const quotaFiles = new WeakMap<BedrockConnection, RegionFileCache<AppliedQuota[]>>();
 
-/** Where a region's quota list is cached (beside the inference-profile list, same account key). */
-export function quotaCachePath(connection: BedrockConnection, region: string): string {
-  return join(
-    connection.cacheDir,
-    `service-quotas-${connection.cacheKey}-${region.replace(/[^a-z0-9-]/g, "_")}.json`,
-  );
-}
-
-/**
- * The quota list cached on disk for a region, when it is younger than the TTL. Synchronous on purpose: a
- * small file read is cheaper than the promise plumbing, and start-up decides with it before the first request.
- */
-export function cachedQuotas(
-  connection: BedrockConnection,
-  region: string,
-  now = Date.now(),
-): AppliedQuota[] | undefined {
-  try {
-    const parsed = cachedQuotasSchema.safeParse(
-      JSON.parse(readFileSync(quotaCachePath(connection, region), "utf8")),
-    );
-    if (!parsed.success || parsed.data.region !== region) return undefined; // corrupt or foreign: absent
-    const age = now - parsed.data.fetchedAt;
-    return age >= 0 && age < QUOTA_CACHE_TTL_MS ? parsed.data.quotas : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Writes the list atomically (temp file + rename); a failed write only costs the next start a round trip. */
-async function storeQuotas(
-  connection: BedrockConnection,
-  region: string,
-  quotas: AppliedQuota[],
-): Promise<void> {
-  const file = quotaCachePath(connection, region);
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(tmp, `${JSON.stringify({ version: 1, region, fetchedAt: Date.now(), quotas })}\n`, {
-      mode: 0o600,
+/** The connection's quota file cache (beside the inference-profile list, same account key). */
+function quotaFile(connection: BedrockConnection): RegionFileCache<AppliedQuota[]> {
+  let file = quotaFiles.get(connection);
+  if (!file) {
+    file = createRegionFileCache({
+      dir: connection.cacheDir,
+      name: "service-quotas",
+      key: connection.cacheKey,
+      ttlMs: QUOTA_CACHE_TTL_MS,
+      field: "quotas",
+      schema: z.array(
+        z.object({ code: z.string(), name: z.string(), value: z.number(), adjustable: z.boolean() }),
+      ),
     });
-    await rename(tmp, file);
-  } catch {
-    await rm(tmp, { force: true }).catch(() => {});
+    quotaFiles.set(connection, file);
   }
+  return file;
+}
+
+/** The quota list cached on disk for a region, when it is younger than the TTL (read synchronously). */
+export function cachedQuotas(connection: BedrockConnection, region: string): AppliedQuota[] | undefined {
+  const entry = quotaFile(connection).readSync(region);
+  return entry?.fresh ? entry.value : undefined;
 }
 
 /**
@@ -113,7 +80,7 @@ export function readQuotas(connection: BedrockConnection, region: string): Promi
     read = cached
       ? Promise.resolve({ ok: true as const, quotas: cached })
       : fetchQuotas(connection, region).then(async (r) => {
-          if (r.ok) await storeQuotas(connection, region, r.quotas);
+          if (r.ok) await quotaFile(connection).write(region, r.quotas);
           return r;
         });
     byRegion.set(region, read);
