@@ -7,6 +7,7 @@ import { buildIamPolicy } from "./iam-policy.js";
 import { listModels, renderModels } from "./models.js";
 import { renderReport, reportJson, wantsColor } from "./report.js";
 import { runDoctor } from "./run.js";
+import { anyCheckTimedOut } from "./types.js";
 
 /** Options of `quarry doctor`. */
 export interface DoctorOptions {
@@ -53,10 +54,18 @@ export async function runDoctorCommand(options: DoctorOptions): Promise<number> 
   }
   if (options.for !== undefined || options.fix) return runDoctorPlus(ctx, options);
   const report = await runDoctor(ctx);
-  process.stdout.write(
-    options.json ? reportJson(report) : renderReport(report, wantsColor(process.stdout, process.env)),
-  );
-  return report.ok ? 0 : 1;
+  const text = options.json
+    ? reportJson(report)
+    : renderReport(report, wantsColor(process.stdout, process.env));
+  const code = report.ok ? 0 : 1;
+  if (anyCheckTimedOut()) {
+    // A hung request cannot be cancelled through the SDK and its open socket would keep the process alive
+    // until the client's own timeout: the report is complete, so leave once it is written.
+    await new Promise<void>((done) => process.stdout.write(text, () => done()));
+    process.exit(code);
+  }
+  process.stdout.write(text);
+  return code;
 }
 
 /** `quarry models [--json]`; returns the exit code (0 listed, 1 AWS refused, 2 configuration). */

@@ -39,18 +39,53 @@ export const warn = (detail: string, fix?: string): CheckOutcome => ({ status: "
 export const fail = (detail: string, fix?: string): CheckOutcome => ({ status: "fail", detail, fix });
 export const skip = (detail: string): CheckOutcome => ({ status: "skip", detail });
 
-/** Runs a check body, timing it; an unexpected throw becomes a failed check rather than a crash. */
+/** How long one check may wait before it fails as hung (QUARRY_DOCTOR_TIMEOUT_MS overrides). */
+export const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+
+let timedOutChecks = 0;
+
+/** Whether any check of this process gave up on a request that never answered (its socket is still open). */
+export function anyCheckTimedOut(): boolean {
+  return timedOutChecks > 0;
+}
+
+function checkTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = Number(env.QUARRY_DOCTOR_TIMEOUT_MS);
+  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_CHECK_TIMEOUT_MS;
+}
+
+/**
+ * Runs a check body, timing it; an unexpected throw becomes a failed check rather than a crash, and a body
+ * still waiting after the check deadline (a stalled endpoint, proxy or VPC endpoint) fails with that said:
+ * a preflight must answer, not hang on what it is checking.
+ */
 export async function timed(
   id: string,
   title: string,
   body: () => Promise<CheckOutcome> | CheckOutcome,
 ): Promise<CheckResult> {
   const started = performance.now();
+  const limit = checkTimeoutMs();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<CheckOutcome>((resolve) => {
+    timer = setTimeout(() => {
+      timedOutChecks++;
+      resolve(
+        fail(
+          `No answer within ${(limit / 1000).toFixed(limit < 10_000 ? 1 : 0)} s: a request of this check never came back (a stalled endpoint, proxy or VPC endpoint).`,
+          "check the endpoint and the network path (AWS_ENDPOINT_URL*, HTTPS_PROXY, VPC endpoints); on a slow link raise QUARRY_DOCTOR_TIMEOUT_MS",
+        ),
+      );
+    }, limit);
+    timer.unref?.();
+  });
   let outcome: CheckOutcome;
   try {
-    outcome = await body();
+    outcome = await Promise.race([Promise.resolve().then(body), deadline]);
   } catch (err) {
     outcome = fail(`Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    clearTimeout(timer);
   }
   return {
     id,
