@@ -1,5 +1,5 @@
 import type { RenderedResponse } from "../http/errors.js";
-import { BedrockError } from "../http/types.js";
+import { BedrockError, type RequestLogEntry, type ResponseWriter } from "../http/types.js";
 
 /**
  * Anthropic's error types by HTTP status (docs.claude.com/en/api/errors: 400 invalid_request_error,
@@ -60,6 +60,14 @@ export function renderAnthropicError(err: unknown, requestId: string): RenderedR
       request_id: requestId,
     }),
   };
+}
+
+/** Answers a failed request with Anthropic's error JSON and logs its type; nothing when the client has gone. */
+export function sendAnthropicError(res: ResponseWriter, entry: RequestLogEntry, err: unknown): void {
+  if (res.closed) return;
+  const rendered = renderAnthropicError(err, entry.id);
+  entry.errorType = JSON.parse(rendered.body).error.type;
+  res.send(rendered.status, rendered.headers, rendered.body);
 }
 
 // The turn engine's refusals (scripted faults, validation) keep their text; the status picks the type, with

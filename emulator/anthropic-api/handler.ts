@@ -6,7 +6,7 @@ import { parseJsonBody } from "../runtime/anthropic-body.js";
 import type { RuntimeEngine } from "../runtime/runtime.js";
 import type { WorldIndex } from "../world/index.js";
 import type { FoundationModel, World } from "../world/schema.js";
-import { AnthropicApiError, API_TEXTS, renderAnthropicError } from "./errors.js";
+import { AnthropicApiError, API_TEXTS, sendAnthropicError } from "./errors.js";
 
 /** The two Messages-API services the emulator stands in for. */
 export type MessagesService = "anthropic-api" | "bedrock-mantle";
@@ -82,10 +82,7 @@ export async function handleMessages(
     entry.notes.stream = stream === true;
     await deps.runtime.handle(op, target, converted, ctx, res, { sse: true });
   } catch (err) {
-    if (res.closed) return;
-    const rendered = renderAnthropicError(err, entry.id);
-    entry.errorType = JSON.parse(rendered.body).error.type;
-    res.send(rendered.status, rendered.headers, rendered.body);
+    sendAnthropicError(res, entry, err);
   }
 }
 

@@ -1,7 +1,7 @@
 import { modelTime } from "../control/shapes.js";
 import type { EmulatorRequest, RequestLogEntry, ResponseWriter } from "../http/types.js";
 import type { World } from "../world/schema.js";
-import { renderAnthropicError } from "./errors.js";
+import { sendAnthropicError } from "./errors.js";
 import { authenticateFor, type MessagesDeps, type MessagesService, mantleId } from "./handler.js";
 
 /**
@@ -41,10 +41,7 @@ export async function handleModelList(
     const body = service === "bedrock-mantle" ? mantleList(deps.world, region) : apiList(deps.world);
     res.send(200, { "content-type": "application/json", "request-id": entry.id }, JSON.stringify(body));
   } catch (err) {
-    if (res.closed) return;
-    const rendered = renderAnthropicError(err, entry.id);
-    entry.errorType = JSON.parse(rendered.body).error.type;
-    res.send(rendered.status, rendered.headers, rendered.body);
+    sendAnthropicError(res, entry, err);
   }
 }
 
