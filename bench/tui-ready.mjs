@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLatencyProxy } from "./lib/latency-proxy.mjs";
+import { killPane, startPane, timeScreen } from "./lib/tmux-pane.mjs";
 
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 80);
 const argv = process.argv.slice(2);
@@ -19,8 +20,6 @@ if (spawnSync("tmux", ["-V"]).status !== 0) {
   console.error("bench/tui-ready.mjs: tmux is required (apt-get install tmux)");
   process.exit(2);
 }
-const tmux = (...args) => execFileSync("tmux", args, { encoding: "utf8" });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   return v.length ? v[Math.floor(v.length / 2)] : Number.NaN;
@@ -38,43 +37,21 @@ try {
     dirs.push(home, cwd);
     execFileSync("git", ["init", "-q"], { cwd });
     writeFileSync(join(cwd, "a.txt"), "a\n");
-    const env = { ...emulatorClientEnv(proxy.url, home), TERM: "xterm-256color" };
-    const vars = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    const session = `bench-ready-${process.pid}-${i}`;
-    const started = Date.now();
-    tmux(
-      "new-session",
-      "-d",
-      "-s",
-      session,
-      "-x",
-      "120",
-      "-y",
-      "40",
-      "-c",
+    const pane = startPane(`bench-ready-${process.pid}-${i}`, {
       cwd,
-      `exec env -i ${vars.join(" ")} ${process.execPath} ${QUARRY}`,
-    );
+      env: { ...emulatorClientEnv(proxy.url, home), TERM: "xterm-256color" },
+      command: `${process.execPath} ${QUARRY}`,
+    });
     let readyMs = Number.NaN;
     let openMs = Number.NaN;
     try {
-      while (Date.now() - started < 30_000) {
-        let screen = "";
-        try {
-          screen = tmux("capture-pane", "-p", "-t", session);
-        } catch {
-          break;
-        }
-        if (Number.isNaN(readyMs) && /Ask Quarry to do something/.test(screen))
-          readyMs = Date.now() - started;
-        if (/sonnet|Sonnet/.test(screen) && !/resolving/.test(screen)) {
-          openMs = Date.now() - started;
-          break;
-        }
-        await sleep(10);
-      }
+      ({ ready: readyMs, open: openMs } = await timeScreen(pane, {
+        ready: (screen) => /Ask Quarry to do something/.test(screen),
+        // The model's name replaces "resolving…" in the footer: the session is open.
+        open: (screen) => /sonnet|Sonnet/.test(screen) && !/resolving/.test(screen),
+      }));
     } finally {
-      spawnSync("tmux", ["kill-session", "-t", session]);
+      killPane(pane);
     }
     ready.push(readyMs);
     open.push(openMs);

@@ -10,6 +10,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLatencyProxy } from "./lib/latency-proxy.mjs";
 import { watchPeakRss } from "./lib/peak-rss.mjs";
+import { killPane, startPane, timeScreen } from "./lib/tmux-pane.mjs";
 
 const CLAUDE_CODE_VERSION = "2.1.328";
 const LATENCY_MS = Number(process.env.LATENCY_MS ?? 80);
@@ -121,34 +122,18 @@ function runPrint(agent, bin, prompt, { proxy, home, cwd, timeoutMs = 90_000 }) 
   });
 }
 
-const tmux = (...args) => execFileSync("tmux", args, { encoding: "utf8" });
 // What each UI shows once its prompt takes input: Quarry's placeholder, Claude Code's mode line under its box.
 const READY = { quarry: /Ask Quarry to do something/, claude: /shift\+tab to cycle|for shortcuts/ };
 
 /** Starts an agent's interactive UI in tmux; resolves spawn → prompt on screen, and the pane's pid. */
 async function promptReady(agent, bin, { proxy, home, cwd }) {
-  const session = `bench-${agent}-${process.pid}-${Date.now()}`;
-  const env = agentEnv(agent, proxy.url, home, cwd);
-  const vars = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-  const command = `exec env -i ${vars.join(" ")} ${agent === "quarry" ? `${process.execPath} ${QUARRY}` : bin}`;
-  const started = Date.now();
-  tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c", cwd, command);
-  const pid = Number(tmux("display-message", "-p", "-t", session, "#{pane_pid}").trim());
-  let readyMs = Number.NaN;
-  while (Date.now() - started < 30_000) {
-    let screen = "";
-    try {
-      screen = tmux("capture-pane", "-p", "-t", session);
-    } catch {
-      break;
-    }
-    if (READY[agent].test(screen)) {
-      readyMs = Date.now() - started;
-      break;
-    }
-    await sleep(10);
-  }
-  return { session, pid, readyMs };
+  const pane = startPane(`bench-${agent}-${process.pid}-${Date.now()}`, {
+    cwd,
+    env: agentEnv(agent, proxy.url, home, cwd),
+    command: agent === "quarry" ? `${process.execPath} ${QUARRY}` : bin,
+  });
+  const { ready } = await timeScreen(pane, { ready: (screen) => READY[agent].test(screen) });
+  return { pane, pid: pane.pid, readyMs: ready };
 }
 
 const HZ = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim()) || 100;
@@ -247,7 +232,7 @@ if (spawnSync("tmux", ["-V"]).status === 0) {
             idle[agent].push(((cpuSeconds(r.pid) - before) / (window / 1000)) * 100);
           }
         } finally {
-          spawnSync("tmux", ["kill-session", "-t", r.session]);
+          killPane(r.pane);
         }
       }
   });
