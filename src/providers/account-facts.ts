@@ -69,58 +69,72 @@ export function factsFor(
   };
 }
 
+/** The account's facts for a set of routes: applied from the disk cache now, refreshed from the network later. */
+export interface AccountFactsForRoutes {
+  /** Applies the cached listing of each route's region; returns its warnings. No network. */
+  applyCached(): Promise<string[]>;
+  /**
+   * Fetches ListFoundationModels in the background for the regions whose cache was stale or missing, and
+   * applies the answer from the next turn on; warnings not given before go to `onNotice`. Never throws.
+   */
+  refresh(): void;
+}
+
+/** See {@link AccountFactsForRoutes}; one warning is given once across both steps. */
+export function accountFactsFor(
+  connection: Pick<BedrockConnection, "accountModels">,
+  routes: ReadonlyArray<AccountRoute | undefined>,
+  onNotice?: (message: string) => void,
+): AccountFactsForRoutes {
+  const live = routes.filter((r): r is AccountRoute => r !== undefined);
+  const apply = applier(live);
+  const regions = [...new Set(live.map((r) => r.region))];
+  // Until applyCached has looked, every region counts as stale.
+  let stale = regions;
+  return {
+    async applyCached() {
+      // A connection without the cache (a test double, an older embedding) simply gets the catalog's view.
+      if (!connection.accountModels) return [];
+      const warnings: string[] = [];
+      const notFresh: string[] = [];
+      for (const region of regions) {
+        const cached = await connection.accountModels.peek(region).catch(() => undefined);
+        if (cached) warnings.push(...apply(region, cached.models));
+        if (!cached?.fresh) notFresh.push(region);
+      }
+      stale = notFresh;
+      return warnings;
+    },
+    refresh() {
+      if (!connection.accountModels) return;
+      for (const region of stale) {
+        void connection.accountModels
+          .refresh(region)
+          .then((models) => {
+            for (const w of apply(region, models)) onNotice?.(w);
+          })
+          .catch(() => {}); // no list (IAM, offline): the catalog's view stands
+      }
+      stale = [];
+    },
+  };
+}
+
 /**
- * Applies the account's facts to the session's routes without a network round trip before the first request:
- * a fresh disk cache is applied at once (its warnings are returned, for the start-up notices); otherwise a
- * stale copy is applied at once and ListFoundationModels runs in the background, its facts applied from the
- * next turn and its new warnings sent to `onNotice`. Never throws.
+ * Applies the account's facts to routes without a network round trip before the first request: the disk
+ * cache at once (its warnings are returned), and a stale or missing one refreshed in the background right away
+ * (its facts applied from the next turn, new warnings to `onNotice`). Start-up instead uses
+ * {@link accountFactsFor} and refreshes once the model has answered. Never throws.
  */
 export async function applyAccountModels(
   connection: Pick<BedrockConnection, "accountModels">,
   routes: ReadonlyArray<AccountRoute | undefined>,
   onNotice?: (message: string) => void,
-  options: { refresh?: boolean } = {},
 ): Promise<string[]> {
-  const live = routes.filter((r): r is AccountRoute => r !== undefined);
-  // A connection without the cache (a test double, an older embedding) simply gets the catalog's view.
-  if (!connection.accountModels) return [];
-  const apply = applier(live);
-  const warnings: string[] = [];
-  const stale: string[] = [];
-  for (const region of new Set(live.map((r) => r.region))) {
-    const cached = await connection.accountModels.peek(region).catch(() => undefined);
-    if (cached) warnings.push(...apply(region, cached.models));
-    if (!cached?.fresh) stale.push(region);
-  }
-  // Start-up passes refresh: false and calls refreshAccountModels once the model has answered, so the
-  // listing's module load and round trip never compete with the first request.
-  if (options.refresh !== false && stale.length > 0) refreshAccountModels(connection, live, onNotice, apply);
+  const facts = accountFactsFor(connection, routes, onNotice);
+  const warnings = await facts.applyCached();
+  facts.refresh();
   return warnings;
-}
-
-/**
- * Fetches ListFoundationModels in the background for the routes' regions whose cache is not fresh, and
- * applies the answer from the next turn on; new warnings go to `onNotice`. Never throws.
- */
-export function refreshAccountModels(
-  connection: Pick<BedrockConnection, "accountModels">,
-  routes: ReadonlyArray<AccountRoute | undefined>,
-  onNotice?: (message: string) => void,
-  apply: (region: string, models: readonly AccountModel[]) => string[] = applier(
-    routes.filter((r): r is AccountRoute => r !== undefined),
-  ),
-): void {
-  if (!connection.accountModels) return;
-  const regions = new Set(routes.flatMap((r) => (r ? [r.region] : [])));
-  for (const region of regions) {
-    void connection.accountModels
-      .peek(region)
-      .then((cached) => (cached?.fresh ? undefined : connection.accountModels.refresh(region)))
-      .then((models) => {
-        if (models) for (const w of apply(region, models)) onNotice?.(w);
-      })
-      .catch(() => {}); // no list (IAM, offline): the catalog's view stands
-  }
 }
 
 /** Applies a region's listing to the routes in it; returns each new warning once. */

@@ -11,7 +11,7 @@ import type { Settings } from "../config/index.js";
 import { FailoverPath } from "../model/failover.js";
 import type { RetryPolicy } from "../model/retry.js";
 import { ModelRouter } from "../model/router.js";
-import { applyAccountModels, refreshAccountModels } from "./account-facts.js";
+import { accountFactsFor, applyAccountModels } from "./account-facts.js";
 import { BedrockInvokeClient, type ModelRoute } from "./bedrock-invoke-client.js";
 import { ConverseClient } from "./converse-client.js";
 import { WireClient, type WireRoute, wireFields } from "./select-wire.js";
@@ -147,7 +147,8 @@ export async function createBedrockSession(
   if (cachedFit) applyFit(cachedFit, (m) => warnings.push(m));
   // The account's model facts (ListFoundationModels) from the disk cache; a stale or missing cache is
   // refreshed after the first answer (warmUp) and applies from the next turn.
-  warnings.push(...(await applyAccountModels(connection, [mainRoute], options.onNotice, { refresh: false })));
+  const mainFacts = accountFactsFor(connection, [mainRoute], options.onNotice);
+  warnings.push(...(await mainFacts.applyCached()));
   warnings.push(...tierFields(connection.settings, main.foundationModelId).warnings);
   const plan = planFailover(main, connection.settings, {
     route: async (resolved) => ({
@@ -180,7 +181,7 @@ export async function createBedrockSession(
       if (warmed) return;
       warmed = true;
       void resolveSideRoute();
-      refreshAccountModels(connection, [mainRoute], options.onNotice);
+      mainFacts.refresh();
       quotaRead ??= cachedFit
         ? Promise.resolve()
         : fitMaxTokensToQuota(connection, main, mainRoute.defaultMaxTokens).then(
