@@ -374,9 +374,13 @@ class Resolution {
     // A profile the bundled catalog knows, callable from this region, needs no lookup: it is sent as given
     // (as Claude Code does), and the first request is not held up by ListInferenceProfiles. Bedrock's own
     // answer still decides; an unknown model or a geography that does not cover the region is checked below.
-    if (findCatalogEntry(fm) !== undefined && geoCoversRegion(geo, region)) {
-      if (lookupModel(fm, this.request.overrides).profileGeos.includes(geo)) return target;
-    }
+    const known = findCatalogEntry(fm) !== undefined;
+    if (
+      known &&
+      geoCoversRegion(geo, region) &&
+      lookupModel(fm, this.request.overrides).profileGeos.includes(geo)
+    )
+      return target;
     const list = await this.listProfiles();
     if (list?.some((p) => p.id === profileId)) return target;
     if (!geoCoversRegion(geo, region)) {
